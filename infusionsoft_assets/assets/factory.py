@@ -1,0 +1,145 @@
+"""The one factory that turns a :class:`ReportSpec` into a daily-partitioned Dagster asset.
+
+Data flow of one materialization: spec -> resource gives a client -> the client pages (retries
+inside) -> records are normalised and staged to disk page by page -> one transaction replaces the
+run's partitions -> metadata (rows, API calls, quota left, timing) on the materialization.
+"""
+
+
+import hashlib
+import json
+import time
+from datetime import date, datetime, timezone
+
+import dagster as dg
+
+from ..catalog import Dates, RecordError, ReportSpec, fetch_pages
+from ..dates import utc_today
+from ..keap import KeapError
+from ..resources import KeapResource, WarehouseResource
+from ..storage import StagedRows
+from .retries import answer_for
+
+
+def spec_version(spec: ReportSpec) -> str:
+    """Changes whenever what lands in the table could change, so the UI flags older partitions."""
+    shape = [spec.transport.value, spec.endpoint, sorted(spec.params.items()), spec.window_filter,
+             spec.partition_field, [(c.name, c.type) for c in spec.columns]]
+    return hashlib.sha256(json.dumps(shape, default=str).encode()).hexdigest()[:12]
+
+
+def column_schema(spec: ReportSpec) -> dg.TableSchema:
+    return dg.TableSchema(columns=[
+        *(dg.TableColumn(c.name, c.type, description=c.description or None) for c in spec.columns),
+        dg.TableColumn("_partition_date", "DATE", description="the partition (UTC day) this row belongs to"),
+        dg.TableColumn("_loaded_at", "TIMESTAMPTZ", description="when this row was written"),
+        dg.TableColumn("_source", "VARCHAR", description="transport and endpoint that fed the row"),
+    ])
+
+
+def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition, pool: str) -> dg.AssetsDefinition:
+    is_range = spec.dates is Dates.RANGE
+
+    @dg.asset(
+        name=spec.name,
+        group_name=spec.group,
+        description=f"{spec.description}\n\nDomo report: {spec.domo_report}. Source: {spec.transport.value} "
+                    f"{spec.endpoint}. Dates: {spec.dates.value}.",
+        partitions_def=partitions_def,
+        # Range reports: a multi-day run fetches the window once and writes each day.
+        backfill_policy=dg.BackfillPolicy.single_run() if is_range else None,
+        pool=pool,
+        kinds={"keap", "duckdb"},
+        code_version=spec_version(spec),
+        metadata={
+            "dagster/column_schema": column_schema(spec),
+            "dagster/table_name": f"keap.{spec.name}",
+            "domo_report": spec.domo_report,
+            "source": f"{spec.transport.value} {spec.endpoint}",
+            "dates": spec.dates.value,
+            "primary_key": ", ".join(spec.primary_key),
+        },
+        tags={"keap/dates": spec.dates.value, "keap/transport": spec.transport.value},
+    )
+    def report(context: dg.AssetExecutionContext, keap: KeapResource,
+               warehouse: WarehouseResource) -> dg.MaterializeResult:
+        return materialize_report(spec, context, keap, warehouse)
+
+    return report
+
+
+def _where(spec: ReportSpec, keys: list[str]) -> str:
+    span = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
+    return f"report {spec.name}, partition {span}"
+
+
+def _check_snapshot_days(spec: ReportSpec, days: list[date], where: str) -> None:
+    today = utc_today()
+    past = [d for d in days if d != today]
+    if past:
+        raise dg.Failure(
+            f"{where}: {spec.name} is a snapshot report (Keap gives current state only), so only today's "
+            f"partition ({today}) can be taken; {', '.join(map(str, past[:5]))} cannot be rebuilt. "
+            "Storing today's data under a past date would be wrong.", allow_retries=False)
+
+
+def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap: KeapResource,
+                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+    started = time.monotonic()
+    keys = list(context.partition_keys)
+    days = [date.fromisoformat(k) for k in keys]
+    wanted = set(days)
+    where = _where(spec, keys)
+    if spec.dates is Dates.SNAPSHOT:
+        _check_snapshot_days(spec, days, where)
+    window = context.partition_time_window
+    client = keap.get_client(logger=context.log)
+    context.log.info(f"{where}: fetching {spec.transport.value} {spec.endpoint}"
+                     + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if
+                        spec.dates is Dates.RANGE else " (snapshot)"))
+    outside = 0
+    columns = [(c.name, c.type) for c in spec.columns]
+    try:
+        with StagedRows(columns) as staged:
+            for page_no, page in enumerate(fetch_pages(spec, client, (window.start, window.end)), start=1):
+                rows, row_days = [], []
+                for record in page:
+                    day = spec.partition_day(record) if spec.dates is Dates.RANGE else days[0]
+                    if day not in wanted:  # e.g. a record stamped exactly at the window's end
+                        outside += 1
+                        continue
+                    rows.append(spec.normalise(record))
+                    row_days.append(day)
+                staged.add(rows, row_days)
+                context.log.info(f"{where}: page {page_no}: {len(page)} records, {staged.total_rows} staged "
+                                 f"({client.stats.calls} API calls)")
+            source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
+            rows_by_day = warehouse.get_warehouse().replace_partitions(
+                spec.name, columns, days, staged, source=source, primary_key=spec.primary_key)
+    except KeapError as error:
+        raise answer_for(context, error, where) from error
+    except RecordError as error:
+        raise dg.Failure(f"{where}: Keap sent a record that does not fit the report: {error}",
+                         allow_retries=False) from None
+
+    total = sum(rows_by_day.values())
+    elapsed = time.monotonic() - started
+    context.log.info(f"{where}: wrote {total} rows to keap.{spec.name} in {elapsed:.1f} s "
+                     f"with {client.stats.calls} API calls")
+    metadata: dict[str, object] = {
+        "rows_written": total,
+        "rows_by_day": dg.MetadataValue.json({d.isoformat(): n for d, n in rows_by_day.items()}),
+        "api_calls": client.stats.calls,
+        "api_retries": client.stats.retries,
+        "seconds": round(elapsed, 3),
+        "seconds_waiting": round(client.stats.waited_s, 3),
+        "records_outside_window": outside,
+        "table": f"keap.{spec.name}",
+        "sandbox": client.stats.sandbox,
+        "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    if client.stats.quota:
+        metadata["quota"] = dg.MetadataValue.json(client.stats.quota)
+    if len(days) == 1:
+        metadata["dagster/partition_row_count"] = total
+    return dg.MaterializeResult(metadata=metadata)

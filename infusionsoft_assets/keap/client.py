@@ -1,0 +1,169 @@
+"""A plain-Python Keap REST client: one pooled session, typed errors, short in-client retries, paging.
+
+Long waits (minutes or hours) are not this module's business: once the in-client budget is spent the
+typed error goes up to the caller, which can reschedule the whole step without holding a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+import tenacity
+
+from .auth import Credentials
+from .errors import (AuthError, FatalError, KeapError, Throttled, TransientError, classify_exception,
+                     classify_response, decode_json)
+
+DEFAULT_API_URL = "https://api.infusionsoft.com"
+REST_V2 = "/crm/rest/v2"
+REST_V1 = "/crm/rest/v1"
+MAX_V2_PAGE_SIZE = 1000
+
+log = logging.getLogger("infusionsoft_assets.keap")
+
+
+@dataclass
+class CallStats:
+    """What a materialization reports: calls made, retries, time waited, quota left."""
+
+    calls: int = 0
+    retries: int = 0
+    waited_s: float = 0.0
+    quota: dict[str, str] = field(default_factory=dict)
+    sandbox: bool = False
+
+    def record(self, response: requests.Response) -> None:
+        self.calls += 1
+        self.quota = {k: v for k, v in response.headers.items() if k.lower().startswith("x-keap-")
+                      and ("available" in k.lower() or "limit" in k.lower())}
+        self.sandbox = self.sandbox or response.headers.get("x-keap-sandbox") == "true"
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    """In-client budget for transient errors and short throttles; beyond it the error is raised."""
+
+    attempts: int = 5
+    initial_backoff_s: float = 1.0
+    max_backoff_s: float = 30.0
+    max_inline_throttle_wait_s: float = 90.0
+
+
+class KeapClient:
+    def __init__(self, base_url: str, credentials: Credentials, *, session: requests.Session | None = None,
+                 timeout: tuple[float, float] = (10, 120), retry: RetrySettings = RetrySettings(),
+                 sleep: Callable[[float], None] = time.sleep, logger: Any = None):
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.retry = retry
+        self.sleep = sleep
+        self.log = logger or log
+        self.stats = CallStats()
+
+    # -- one request -------------------------------------------------------------------------------
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict:
+        """GET ``path`` (relative to the base URL), retrying transient errors and short throttles."""
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.retry.attempts),
+            retry=tenacity.retry_if_exception(self._worth_retrying_inline),
+            wait=self._wait_for,
+            sleep=self._sleep_logged,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        return retrying(self._get_once_with_auth, path, params or {})
+
+    def _get_once_with_auth(self, path: str, params: dict[str, Any]) -> dict:
+        headers = self.credentials.headers()
+        try:
+            return self._get_once(path, params, headers)
+        except AuthError:
+            if not self.credentials.after_unauthorized(headers):
+                raise AuthError(f"Keap rejected the API key for GET {path}: check INFUSIONSOFT_API_KEY "
+                                "(a deleted key can take minutes to stop working; a new one to start)",
+                                path=path, status=401) from None
+            self.log.info(f"Keap answered 401 for GET {path}; access token refreshed, trying once more")
+            try:
+                return self._get_once(path, params, self.credentials.headers())
+            except AuthError as again:
+                raise AuthError(f"{again} — still rejected after a token refresh; run "
+                                "`infusionsoft-assets auth login` to re-authorise", path=path, status=401) from None
+
+    def _get_once(self, path: str, params: dict[str, Any], headers: dict[str, str]) -> dict:
+        try:
+            response = self.session.get(self.base_url + path, params=params, headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise classify_exception(exc, path) from None
+        self.stats.record(response)
+        error = classify_response(response, path)
+        if error is not None:
+            raise error
+        return decode_json(response, path)
+
+    def _worth_retrying_inline(self, exc: BaseException) -> bool:
+        if isinstance(exc, Throttled):
+            return exc.retry_after <= self.retry.max_inline_throttle_wait_s
+        return isinstance(exc, TransientError)
+
+    def _wait_for(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Throttled):
+            return exc.retry_after
+        backoff = tenacity.wait_exponential_jitter(initial=self.retry.initial_backoff_s,
+                                                   max=self.retry.max_backoff_s)
+        return backoff(state)
+
+    def _sleep_logged(self, seconds: float) -> None:
+        self.stats.waited_s += seconds
+        self.sleep(seconds)
+
+    def _log_retry(self, state: tenacity.RetryCallState) -> None:
+        self.stats.retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0
+        self.log.warning(f"{exc} — retry {state.attempt_number}/{self.retry.attempts - 1} in {wait:.1f} s")
+
+    # -- paging --------------------------------------------------------------------------------------
+    def iter_v2_pages(self, resource: str, items_key: str, params: dict[str, Any] | None = None,
+                      page_size: int = MAX_V2_PAGE_SIZE) -> Iterator[list[dict]]:
+        """Yield each page's items of a REST v2 list; stop when ``next_page_token`` is empty or missing.
+
+        Keap has been seen to put a whole URL in ``next_page_token``; then that URL's query is used.
+        """
+        path = REST_V2 + resource
+        query = {**(params or {}), "page_size": page_size}
+        seen_tokens: set[str] = set()
+        while True:
+            body = self.get_json(path, query)
+            items = body.get(items_key)
+            if items is None:
+                raise FatalError(f"Keap's answer for GET {path} has no '{items_key}' list "
+                                 f"(keys: {sorted(body)[:8]})", path=path)
+            if not isinstance(items, list):
+                raise FatalError(f"Keap's '{items_key}' for GET {path} is not a list", path=path)
+            if items:
+                yield items
+            token = body.get("next_page_token") or ""
+            if not token or not items:
+                return
+            if token in seen_tokens:
+                raise FatalError(f"Keap repeated a page token for GET {path}; stopping to avoid a loop",
+                                 path=path)
+            seen_tokens.add(token)
+            query = _next_query(token, query)
+
+
+def _next_query(token: str, query: dict[str, Any]) -> dict[str, Any]:
+    if token.startswith(("http://", "https://")):
+        return dict(parse_qsl(urlsplit(token).query))
+    return {**query, "page_token": token}
+
+
+__all__ = ["KeapClient", "CallStats", "RetrySettings", "KeapError", "DEFAULT_API_URL", "REST_V1", "REST_V2"]

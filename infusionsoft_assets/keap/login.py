@@ -1,0 +1,112 @@
+"""The OAuth2 authorization-code flow for `infusionsoft-assets auth login`.
+
+Opens (or prints) Keap's consent page, catches the redirect on a loopback port, checks ``state``,
+exchanges the code and stores the token pair. Against the bundled sandbox the consent form can be
+approved headlessly (``approve_sandbox=True``), which the demo and tests use; a real Keap account
+always needs a person to approve in a browser.
+"""
+
+from __future__ import annotations
+
+import hmac
+import http.server
+import re
+import secrets
+import threading
+import webbrowser
+from dataclasses import dataclass
+from html import unescape
+from typing import Callable
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+import requests
+
+from .auth import OAuthCredentials, TokenSet
+from .errors import AuthError
+
+
+@dataclass
+class _Callback:
+    code: str | None = None
+    state: str | None = None
+    error: str | None = None
+
+
+def authorization_request(authorize_url: str, client_id: str, redirect_uri: str) -> tuple[str, str]:
+    """The URL to send the user to, and the ``state`` the callback must echo."""
+    state = secrets.token_urlsafe(24)
+    query = urlencode({"client_id": client_id, "redirect_uri": redirect_uri, "response_type": "code",
+                       "scope": "full", "state": state})
+    return f"{authorize_url}?{query}", state
+
+
+def _callback_server(port: int, got: _Callback, done: threading.Event) -> http.server.HTTPServer:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            query = parse_qs(urlsplit(self.path).query)
+            got.code = (query.get("code") or [None])[0]
+            got.state = (query.get("state") or [None])[0]
+            got.error = (query.get("error") or [None])[0]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            message = "Keap authorised. You can close this tab." if got.code else "Keap did not authorise."
+            self.wfile.write(f"<html><body><p>{message}</p></body></html>".encode())
+            done.set()
+
+        def log_message(self, *args: object) -> None:  # keep codes out of the terminal
+            pass
+
+    return http.server.HTTPServer(("127.0.0.1", port), Handler)
+
+
+def approve_sandbox_consent(consent_url: str, session: requests.Session | None = None) -> None:
+    """Submit the sandbox's consent form as a person would press "approve"; refuses a real Keap host."""
+    session = session or requests.Session()
+    page = session.get(consent_url, timeout=30)
+    if page.headers.get("x-keap-sandbox") != "true":
+        raise AuthError("Headless approval only works against the bundled sandbox; open the URL in a browser")
+    page.raise_for_status()
+    form = re.search(r"<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", page.text, re.S | re.I)
+    if not form:
+        raise AuthError("The sandbox consent page has no form")
+    fields = {unescape(n): unescape(v) for n, v in
+              re.findall(r"<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"", form.group(2), re.I)}
+    approve = re.search(r"<button[^>]*name=\"(approve)\"[^>]*value=\"([^\"]*)\"", form.group(2), re.I)
+    if not approve:
+        raise AuthError("The sandbox consent page has no approve button")
+    fields[approve.group(1)] = unescape(approve.group(2))  # the button a person would press
+    answer = session.post(urljoin(consent_url, unescape(form.group(1))), data=fields, allow_redirects=False,
+                          timeout=30)
+    location = answer.headers.get("Location")
+    if answer.status_code not in (302, 303) or not location:
+        raise AuthError(f"The sandbox consent form answered {answer.status_code}, not a redirect")
+    session.get(location, timeout=30)  # deliver the code to our callback, as the browser would
+
+
+def login(credentials: OAuthCredentials, authorize_url: str, *, port: int = 8976, timeout_s: float = 300,
+          approve_sandbox: bool = False, open_browser: bool = True,
+          say: Callable[[str], None] = print) -> TokenSet:
+    got, done = _Callback(), threading.Event()
+    server = _callback_server(port, got, done)  # port 0: any free port, known before the URL is built
+    redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/callback"
+    url, state = authorization_request(authorize_url, credentials.client_id, redirect_uri)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        if approve_sandbox:
+            approve_sandbox_consent(url)
+        else:
+            say(f"Open this URL, sign in to Keap and approve access:\n  {url}")
+            if open_browser:
+                webbrowser.open(url)
+        if not done.wait(timeout_s):
+            raise AuthError(f"No answer from Keap's consent page within {timeout_s:.0f} s")
+    finally:
+        server.shutdown()
+        server.server_close()
+    if got.error or not got.code:
+        raise AuthError(f"Keap did not authorise: {got.error or 'no code in the callback'}")
+    if not got.state or not hmac.compare_digest(got.state, state):
+        raise AuthError("The callback's state does not match this login; refusing the code (possible CSRF)")
+    return credentials.exchange_code(got.code, redirect_uri)

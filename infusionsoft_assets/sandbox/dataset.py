@@ -1,0 +1,517 @@
+"""The sandbox's data: a deterministic imitation of one Keap tenant.
+
+Everything here is a pure function of ``(seed, scale, now)``: the same triple gives byte-identical
+records, so tests can compare what a pipeline stored against :class:`Dataset` as ground truth.
+Records are rendered once, in the exact JSON shapes of Keap's REST v2 spec
+(``shared/keap-openapi/keap-v2-openapi.yml``: ``Contact``, ``AffiliateProgramV2``), and the HTTP
+facades only slice and project them. Each object type draws from its own ``random.Random`` stream
+(seeded with ``"<seed>:<name>"``) so adding a new object type later never changes existing ones.
+
+This module is stdlib only: it must not import dagster or ``infusionsoft_assets.keap``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import string
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from random import Random
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+DAY_MS = 86_400_000
+HISTORY_DAYS = 8 * 365  # create_time is spread over ~8 years before `now`
+RECENT_DAYS = 7  # the "hot" window that ~30% of updates fall into
+RECENT_SHARE = 0.30
+NEVER_UPDATED_SHARE = 0.20  # update_time == create_time: touched once, at creation
+TENANT_HOST = "sandbox.infusionsoft.com"  # the part after "full|" in an OAuth scope
+
+
+# --------------------------------------------------------------------------- time helpers
+
+
+def to_ms(moment: datetime) -> int:
+    """Epoch milliseconds, rounded *up* so ``ms >= to_ms(t)`` equals ``record_time >= t`` exactly.
+
+    Record times have millisecond precision; a bound with stray microseconds must not pull in a
+    record from the millisecond before it. Naive datetimes are refused: a silently assumed zone
+    would hide a bug in the caller.
+    """
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: pass a timezone-aware (UTC) datetime")
+    delta = moment - EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return -(-micros // 1000)
+
+
+def iso_ms(ms: int) -> str:
+    """Keap's v2 timestamp form: ISO-8601 UTC with milliseconds and ``Z``.
+
+    ``time.strftime`` on a ``gmtime`` tuple is ~3x faster than formatting a datetime, which matters
+    at two timestamps per contact times 100k contacts.
+    """
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+
+
+def default_now() -> datetime:
+    """Current UTC time truncated to the second (callers should pass `now` for reproducibility)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a developer would copy from Keap's developer portal and API settings page."""
+
+    client_id: str
+    client_secret: str
+    api_key: str
+
+
+_ALNUM = string.ascii_letters + string.digits
+
+
+def credentials_for_seed(seed: int) -> Credentials:
+    """Cheap and seed-only, so a parent process can know them without building the dataset."""
+    rng = Random(f"{seed}:credentials")
+
+    def token(alphabet: str, length: int) -> str:
+        return "".join(rng.choice(alphabet) for _ in range(length))
+
+    return Credentials(
+        client_id=token(_ALNUM, 48),
+        client_secret=token(_ALNUM, 16),
+        # Keap PAT/SAK values start with "KeapAK-".
+        api_key="KeapAK-" + token("0123456789abcdef", 56),
+    )
+
+
+# --------------------------------------------------------------------------- pools of realistic values
+
+GIVEN_NAMES = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
+    "Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra "
+    "Mark Margaret Donald Ashley Steven Kimberly Andrew Emily Paul Donna Joshua Michelle Kenneth Carol Kevin "
+    "Amanda Brian Melissa George Deborah Timothy Stephanie Ronald Rebecca Jason Sharon Edward Laura Jeffrey "
+    "Cynthia Ryan Dorothy Jacob Amy Gary Kathleen Nicholas Angela Eric Shirley Jonathan Emma Stephen Brenda "
+    "Larry Pamela Justin Nicole Scott Anna Brandon Samantha Benjamin Katherine Samuel Christine Gregory "
+    "Debra Alexander Rachel Patrick Carolyn Frank Janet Raymond Maria Jack Olivia Dennis Heather Jerry "
+    "Helen Tyler Catherine Aaron Diane Jose Julie Adam Victoria Nathan Joyce Henry Lauren Zachary Kelly "
+    "Douglas Christina Peter Ruth Kyle Joan Noah Virginia Ethan Judith Jeremy Evelyn Walter Hannah Christian "
+    "Andrea Keith Megan Roger Cheryl Terry Jacqueline Austin Martha Sean Madison Gerald Teresa Carl Gloria "
+    "Harold Sara Dylan Janice Arthur Ann Lawrence Kathryn Jordan Abigail Jesse Sophia Bryan Frances Billy "
+    "Jean Bruce Alice Gabriel Judy Joe Isabella Logan Julia Alan Grace Juan Amber Albert Denise Willie "
+    "Danielle Elijah Marilyn Wayne Beverly Randy Charlotte Vincent Natalie Mason Theresa Roy Diana Ralph "
+    "Brittany Bobby Doris Russell Kayla Bradley Alexis Philip Lori Eugene Marie Erica Renee Chloe Mei Aisha "
+    "Priya Hiroshi Sofia Mateo Ingrid Luca Fatima Omar Yuki Chen Amara Kofi Lars Anika Diego"
+).split()
+
+FAMILY_NAMES = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+    "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+    "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker Cruz "
+    "Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson "
+    "Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray "
+    "Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins "
+    "Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher Vasquez Simmons Romero "
+    "Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno West Cole Hayes Bryant "
+    "Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens Harrison Fernandez "
+    "McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford "
+    "Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Munoz Hunt Hicks Holmes Palmer "
+    "Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer Rice Schmidt Garza Daniels "
+    "O'Brien Nakamura Kowalski Lindqvist Okafor Rossi Dubois Novak Haddad Singh Tanaka Müller Jensen"
+).split()
+
+MIDDLE_INITIALS = tuple("ABCDEFGHJKLMNPRSTW")
+COMPANY_WORDS_A = ("Apex Blue Cedar Summit Harbor Pioneer Granite Maple Silver Bright Northwind Redwood "
+                   "Evergreen Lakeside Copper Golden Prairie Coastal Iron Crescent").split()
+COMPANY_WORDS_B = ("Consulting Dental Fitness Realty Landscaping Bakery Marketing Coaching Plumbing "
+                   "Design Wellness Accounting Studios Roofing Insurance Photography Yoga Legal "
+                   "Tutoring Auto").split()
+COMPANY_SUFFIXES = ("LLC", "Inc.", "Co.", "Group", "", "Partners")
+JOB_TITLES = ("Owner", "CEO", "Office Manager", "Marketing Director", "Sales Manager", "Bookkeeper",
+              "Consultant", "Coach", "Founder", "Operations Lead", "Practice Manager", "Realtor",
+              "Account Executive", "Administrator", "Product Owner", "Designer", "Nurse", "Teacher")
+FREE_MAIL = ("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "comcast.net")
+PHONE_TYPES = ("Work", "Mobile", "Home", "Other")
+TIME_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+              "America/Los_Angeles", "America/Toronto", "Europe/London", "Australia/Sydney")
+PREFIXES = ("Mr.", "Ms.", "Mrs.", "Dr.")
+SUFFIXES = ("Jr", "Sr", "II", "III")
+CONTACT_TYPES = ("Lead", "Customer", "Prospect", "Other")
+SOCIAL_TYPES = ("FACEBOOK", "LINKED_IN", "TWITTER", "INSTAGRAM", "YOUTUBE")
+LINK_TYPES = (("1", "Spouse"), ("2", "Business Partner"), ("3", "Assistant"))
+UTM_SOURCES = (("google", "cpc"), ("facebook", "paid_social"), ("newsletter", "email"), ("bing", "cpc"))
+
+# (weight, source_type) — web sources dominate in a small-business CRM.
+SOURCE_TYPES = ((30, "WEBFORM"), (18, "LANDING_PAGE"), (14, "IMPORT"), (12, "API"), (10, "MANUAL"),
+                (6, "INTERNAL_FORM"), (4, "FORM_API_HOSTED"), (3, "APPOINTMENT"), (2, "OTHER"),
+                (1, "UNKNOWN"))
+WEB_SOURCES = frozenset({"WEBFORM", "LANDING_PAGE", "FORM_API_HOSTED", "INTERNAL_FORM"})
+
+# (weight, email_opt_status, is_opt_in, opt_in_reason)
+EMAIL_STATUSES = (
+    (30, "SINGLE_OPT_IN", True, "Subscribed via web form"),
+    (12, "DOUBLE_OPT_IN", True, "Confirmed via double opt-in email"),
+    (10, "CONFIRMED", True, "Customer opted in at checkout"),
+    (14, "UNENGAGED_MARKETABLE", True, "Imported list (consent on file)"),
+    (18, "NON_MARKETABLE", False, None),
+    (6, "UNENGAGED_NON_MARKETABLE", False, None),
+    (3, "LIST_UNSUBSCRIBE", False, None),
+    (2, "BOUNCE", False, None),
+    (2, "HARD_BOUNCE", False, None),
+    (1, "SPAM", False, None),
+    (1, "LOCKDOWN", False, None),
+    (1, "MANUAL", False, None),
+)
+
+# (locality, region, region_code, postal prefix, country, country_code, phone country code, area code)
+PLACES = (
+    ("Phoenix", "Arizona", "US-AZ", "850", "United States", "USA", "1", "602"),
+    ("Chandler", "Arizona", "US-AZ", "852", "United States", "USA", "1", "480"),
+    ("Austin", "Texas", "US-TX", "787", "United States", "USA", "1", "512"),
+    ("Dallas", "Texas", "US-TX", "752", "United States", "USA", "1", "214"),
+    ("Denver", "Colorado", "US-CO", "802", "United States", "USA", "1", "303"),
+    ("Seattle", "Washington", "US-WA", "981", "United States", "USA", "1", "206"),
+    ("Portland", "Oregon", "US-OR", "972", "United States", "USA", "1", "503"),
+    ("San Diego", "California", "US-CA", "921", "United States", "USA", "1", "619"),
+    ("Sacramento", "California", "US-CA", "958", "United States", "USA", "1", "916"),
+    ("Chicago", "Illinois", "US-IL", "606", "United States", "USA", "1", "312"),
+    ("Columbus", "Ohio", "US-OH", "432", "United States", "USA", "1", "614"),
+    ("Atlanta", "Georgia", "US-GA", "303", "United States", "USA", "1", "404"),
+    ("Orlando", "Florida", "US-FL", "328", "United States", "USA", "1", "407"),
+    ("Nashville", "Tennessee", "US-TN", "372", "United States", "USA", "1", "615"),
+    ("Boston", "Massachusetts", "US-MA", "021", "United States", "USA", "1", "617"),
+    ("Brooklyn", "New York", "US-NY", "112", "United States", "USA", "1", "718"),
+    ("Salt Lake City", "Utah", "US-UT", "841", "United States", "USA", "1", "801"),
+    ("Minneapolis", "Minnesota", "US-MN", "554", "United States", "USA", "1", "612"),
+    ("Toronto", "Ontario", "CA-ON", "M5V", "Canada", "CAN", "1", "416"),
+    ("Vancouver", "British Columbia", "CA-BC", "V6B", "Canada", "CAN", "1", "604"),
+    ("London", "England", "GB-ENG", "SW1A", "United Kingdom", "GBR", "44", "20"),
+    ("Sydney", "New South Wales", "AU-NSW", "2000", "Australia", "AUS", "61", "2"),
+)
+STREETS = ("Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Blvd", "Washington St", "Lake Rd",
+           "Hill St", "Elm St", "Sunset Blvd", "Camelback Rd", "Broadway", "High St", "Market St")
+
+# The tenant's contact custom fields (id, label, field_type), as GET /v2/contacts/model would list them.
+CONTACT_CUSTOM_FIELDS = (
+    ("6", "jobtitle", "TEXT"),
+    ("8", "jobdescription", "TEXT"),
+    ("12", "experience", "TEXT"),
+    ("14", "age", "WHOLE_NUMBER"),
+    ("16", "renewaldate", "DATE"),
+)
+
+# Shared, never-mutated values: most contacts have no links/fax/social/UTM rows and most custom
+# fields are unset, and sharing those objects cuts the dataset's memory by roughly a quarter.
+_EMPTY: list = []
+_UNSET_CUSTOM_FIELD = {cf_id: {"id": cf_id, "content": None} for cf_id, _, _ in CONTACT_CUSTOM_FIELDS}
+
+PROGRAM_NAMES = ("Standard Affiliate Program", "Partner Referral Program", "Influencer Tier",
+                 "Reseller Program", "Customer Referral Rewards", "Agency Partner Program",
+                 "Launch Promotion", "VIP Ambassadors", "Coaching Referrals", "Legacy Affiliates")
+
+
+def _weighted(table):
+    """(cumulative weights, rows) for :func:`_pick_weighted` — bisect, not rng.choices, for speed."""
+    total, cumulative = 0, []
+    for row in table:
+        total += row[0]
+        cumulative.append(total)
+    return [c / total for c in cumulative], table
+
+
+def _pick_weighted(rng: Random, weighted):
+    cumulative, rows = weighted
+    return rows[bisect.bisect_right(cumulative, rng.random())]
+
+
+_SOURCE_W = _weighted(SOURCE_TYPES)
+_EMAIL_W = _weighted(EMAIL_STATUSES)
+
+
+# --------------------------------------------------------------------------- the dataset
+
+
+class Dataset:
+    """One deterministic Keap tenant. Treat every returned record as read-only.
+
+    ``contacts`` are full v2 ``Contact`` dicts sorted by ``(update_time, id)``; a time window is a
+    bisect over the parallel ``update_ms`` list, never a scan.
+    """
+
+    def __init__(self, seed: int = 1, scale: int = 200, now: datetime | None = None):
+        if scale < 0:
+            raise ValueError("scale must be >= 0")
+        self.seed = seed
+        self.scale = scale
+        self.now = (now or default_now()).astimezone(timezone.utc)
+        self.now_ms = to_ms(self.now)
+        self.tenant_host = TENANT_HOST
+        self.credentials = credentials_for_seed(seed)
+        # Building ~10 containers per contact makes the cyclic GC rescan the growing heap over and
+        # over; nothing built here is cyclic garbage, so pausing it is safe and ~30% faster.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build_reference_data()
+            self.contacts: list[dict] = self._build_contacts()
+            self.update_ms: list[int] = [self._update_ms_of[c["id"]] for c in self.contacts]
+            del self._update_ms_of
+            self.commission_programs: list[dict] = self._build_commission_programs()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    # ----------------------------------------------------------------- public queries
+
+    def contacts_updated_between(self, start: datetime, end: datetime) -> list[dict]:
+        """Contacts with ``start <= update_time < end`` (half-open), in (update_time, id) order."""
+        lo, hi = self.update_window(to_ms(start), to_ms(end))
+        return self.contacts[lo:hi]
+
+    def update_window(self, start_ms: int | None, end_ms: int | None) -> tuple[int, int]:
+        """Index range of ``contacts`` with ``start_ms <= update < end_ms`` (None = unbounded)."""
+        lo = 0 if start_ms is None else bisect.bisect_left(self.update_ms, start_ms)
+        hi = len(self.update_ms) if end_ms is None else bisect.bisect_left(self.update_ms, end_ms)
+        return lo, max(lo, hi)
+
+    # ----------------------------------------------------------------- generation
+
+    def _rng(self, name: str) -> Random:
+        # A string seed is hashed with SHA-512 by `random`, so streams are stable across runs/processes.
+        return Random(f"{self.seed}:{name}")
+
+    def _build_reference_data(self) -> None:
+        """Ids of the objects contacts point at (users, companies, tags, lead sources, affiliates)."""
+        rng = self._rng("reference")
+        n = self.scale
+        self.user_ids = [str(i) for i in range(1, max(3, n // 500) + 2)]
+        self.lead_source_ids = [str(i) for i in range(1, max(5, n // 400) + 1)]
+        self.tag_ids = [str(91 + 2 * i) for i in range(max(20, n // 50))]
+        self.affiliate_ids = [str(i) for i in range(1, max(5, n // 100) + 1)]
+        self.companies = []
+        for i in range(max(5, n // 20)):
+            words = (rng.choice(COMPANY_WORDS_A), rng.choice(COMPANY_WORDS_B), rng.choice(COMPANY_SUFFIXES))
+            self.companies.append({"id": str(2 + 2 * i), "company_name": " ".join(words).strip()})
+
+    def _creation_times(self, rng: Random) -> list[int]:
+        """Sorted creation times: denser towards `now`, like a growing business's list."""
+        span = HISTORY_DAYS * DAY_MS
+        return sorted(self.now_ms - 1 - int(span * rng.random() ** 1.6) for _ in range(self.scale))
+
+    def _update_time(self, rng: Random, created: int) -> int:
+        """>= created, < now; ~30% land in the last 7 days, clustered towards now."""
+        now, roll = self.now_ms, rng.random()
+        if roll < RECENT_SHARE:
+            # v**2 piles offsets up near zero, i.e. near `now`; +1 keeps it strictly in the past.
+            recent = now - 1 - int(RECENT_DAYS * DAY_MS * rng.random() ** 2)
+            return recent if recent >= created else created + int((now - 1 - created) * rng.random())
+        if roll < RECENT_SHARE + NEVER_UPDATED_SHARE:
+            return created
+        upper = now - RECENT_DAYS * DAY_MS
+        if upper <= created:
+            upper = now - 1
+        return created + int((upper - created) * rng.random())
+
+    def _build_contacts(self) -> list[dict]:
+        rng = self._rng("contacts")
+        contacts, next_id = [], 1
+        self._update_ms_of = {}
+        for created in self._creation_times(rng):
+            next_id += 1 + (rng.random() < 0.15) * int(rng.random() * 4)  # gaps: deleted contacts
+            contact = self._contact(rng, str(next_id), created, contacts)
+            self._update_ms_of[contact["id"]] = self._update_time(rng, created)
+            contacts.append(contact)
+        for contact in contacts:
+            contact["update_time"] = iso_ms(self._update_ms_of[contact["id"]])
+        contacts.sort(key=lambda c: (self._update_ms_of[c["id"]], int(c["id"])))
+        return contacts
+
+    def _contact(self, rng: Random, cid: str, created: int, earlier: list[dict]) -> dict:
+        r = rng.random
+        given = GIVEN_NAMES[int(r() * len(GIVEN_NAMES))]
+        family = FAMILY_NAMES[int(r() * len(FAMILY_NAMES))]
+        company = self.companies[int(r() * len(self.companies))] if r() < 0.35 else None
+        place = PLACES[int(r() * len(PLACES))]
+        source_type = _pick_weighted(rng, _SOURCE_W)[1]
+        web = source_type in WEB_SOURCES
+        user, sources = self.user_ids, self.lead_source_ids
+        created_iso = iso_ms(created)
+        # Key order follows the spec's Contact schema listing, so projections stay stable.
+        return {
+            "id": cid,
+            "links": self._links(rng, earlier),
+            "addresses": self._addresses(rng, place),
+            "company": company,
+            "origin": {"date": created_iso, "ip_address": f"203.0.113.{int(r() * 254) + 1}"} if web else None,
+            "prefix": PREFIXES[int(r() * 4)] if r() < 0.08 else None,
+            "suffix": SUFFIXES[int(r() * 4)] if r() < 0.03 else None,
+            "website": f"https://www.{family.lower()}{cid}.example.com" if r() < 0.1 else None,
+            "groups": None,
+            "update_time": None,  # filled in once every contact's update time is known
+            "create_time": created_iso,
+            "score_value": str(int(r() * 101)) if r() < 0.6 else None,
+            "tag_ids": self._tags(rng),
+            "anniversary_date": self._date(rng, 1990, 2024) if r() < 0.05 else None,
+            "birth_date": self._date(rng, 1950, 2004) if r() < 0.2 else None,
+            "contact_type": CONTACT_TYPES[int(r() * 4)] if r() < 0.8 else None,
+            "custom_fields": self._custom_fields(rng),
+            "email_addresses": self._emails(rng, given, family, cid, company),
+            "family_name": family if r() < 0.97 else None,
+            "fax_numbers": [{"number": self._local_number(rng, place), "type": "Work", "field": "FAX1"}]
+            if r() < 0.03 else _EMPTY,
+            "given_name": given,
+            "job_title": JOB_TITLES[int(r() * len(JOB_TITLES))] if r() < 0.4 else None,
+            "leadsource_id": sources[int(r() * len(sources))] if r() < 0.5 else None,
+            "middle_name": MIDDLE_INITIALS[int(r() * len(MIDDLE_INITIALS))] if r() < 0.1 else None,
+            "owner_id": user[int(r() * len(user))] if r() < 0.7 else None,
+            "phone_numbers": self._phones(rng, place),
+            "preferred_locale": "en_US" if r() < 0.6 else None,
+            "preferred_name": given[:3] if r() < 0.05 else None,
+            "referral_code": None,
+            "social_accounts": [{"name": f"@{given.lower()}{family.lower()[:4]}{cid}",
+                                 "type": SOCIAL_TYPES[int(r() * len(SOCIAL_TYPES))]}]
+            if r() < 0.1 else _EMPTY,
+            "source_type": source_type,
+            "spouse_name": f"{GIVEN_NAMES[int(r() * len(GIVEN_NAMES))]} {family}" if r() < 0.05 else None,
+            "time_zone": TIME_ZONES[int(r() * len(TIME_ZONES))] if r() < 0.4 else None,
+            "utm_parameters": self._utm(rng, cid, created_iso) if web and r() < 0.3 else _EMPTY,
+            "account_id": None,
+            "assistant_name": None,
+            "assistant_phone": None,
+            "billing_information": None,
+            "created_by": user[int(r() * len(user))],
+            "last_updated_by": user[int(r() * len(user))],
+        }
+
+    def _emails(self, rng: Random, given: str, family: str, cid: str, company: dict | None) -> list[dict]:
+        r = rng.random
+        if r() < 0.06:  # phone-only / address-only contacts exist
+            return []
+        first, last = (name.lower().replace("'", "").replace("ü", "u") for name in (given, family))
+        domains = [FREE_MAIL[int(r() * len(FREE_MAIL))]]
+        if company is not None:
+            domains.insert(0, company["company_name"].split()[0].lower() + ".example.com")
+        out = []
+        count = 1 + (r() < 0.15) + (r() < 0.03)
+        for slot in range(count):
+            status = _pick_weighted(rng, _EMAIL_W)
+            domain = domains[slot % len(domains)]
+            alias = f"{first}.{last}" if slot == 0 else f"{first[0]}{last}{slot}"
+            out.append({
+                "email": f"{alias}{cid}@{domain}",
+                "field": f"EMAIL{slot + 1}",
+                "opt_in_reason": status[3],
+                "is_opt_in": status[2],
+                "email_opt_status": status[1],
+            })
+        return out
+
+    def _local_number(self, rng: Random, place: tuple) -> str:
+        area, line = place[7], int(rng.random() * 10000)
+        # Fictional-looking numbers: the 555 exchange (North America), Ofcom's 020 7946 0xxx drama range.
+        return f"({area}) 555-{line:04d}" if place[6] == "1" else f"0{area} 7946 0{line % 1000:03d}"
+
+    def _phones(self, rng: Random, place: tuple) -> list[dict]:
+        r = rng.random
+        count = 0 if r() < 0.35 else 1 + (r() < 0.25)
+        out = []
+        for slot in range(count):
+            number = self._local_number(rng, place)
+            digits = "".join(ch for ch in number if ch.isdigit()).lstrip("0")
+            out.append({
+                "extension": str(int(r() * 900) + 100) if r() < 0.05 else None,
+                "number": number,
+                "type": PHONE_TYPES[int(r() * 4)],
+                "field": f"PHONE{slot + 1}",
+                "number_e164": f"+{place[6]}{digits}",
+            })
+        return out
+
+    def _addresses(self, rng: Random, place: tuple) -> list[dict]:
+        r = rng.random
+        roll = r()
+        count = 0 if roll < 0.4 else 1 if roll < 0.85 else 2 if roll < 0.97 else 3
+        fields = ("BILLING", "SHIPPING", "OTHER")[:count]
+        out = []
+        for field in fields:
+            us = place[5] == "USA"
+            postal = place[3] + (f"{int(r() * 100):02d}" if us else "")
+            out.append({
+                "country": place[4],
+                "line1": f"{int(r() * 9900) + 100} {STREETS[int(r() * len(STREETS))]}",
+                "line2": f"Suite {int(r() * 400) + 100}" if r() < 0.15 else None,
+                "locality": place[0],
+                "region": place[1],
+                "field": field,
+                "country_code": place[5],
+                "postal_code": postal,
+                "region_code": place[2],
+                "zip_code": postal,
+                "zip_four": f"{int(r() * 10000):04d}" if us and r() < 0.3 else None,
+            })
+        return out
+
+    def _tags(self, rng: Random) -> list[str]:
+        count = int(rng.random() ** 2 * 6)
+        return sorted({self.tag_ids[int(rng.random() * len(self.tag_ids))] for _ in range(count)}, key=int)
+
+    def _custom_fields(self, rng: Random) -> list[dict]:
+        """Every defined field is listed; unset ones carry ``content: null`` (as in Keap's payloads)."""
+        r = rng.random
+        values = (
+            JOB_TITLES[int(r() * len(JOB_TITLES))] if r() < 0.3 else None,
+            "Runs marketing and client intake" if r() < 0.1 else None,
+            f"{int(r() * 20) + 1} years" if r() < 0.2 else None,
+            int(r() * 50) + 20 if r() < 0.25 else None,  # WHOLE_NUMBER: a JSON number, not a string
+            self._date(rng, 2024, 2027) + "T00:00:00.000Z" if r() < 0.1 else None,
+        )
+        return [_UNSET_CUSTOM_FIELD[cf[0]] if value is None else {"id": cf[0], "content": value}
+                for cf, value in zip(CONTACT_CUSTOM_FIELDS, values)]
+
+    def _links(self, rng: Random, earlier: list[dict]) -> list[dict]:
+        if not earlier or rng.random() >= 0.02:
+            return _EMPTY
+        other = earlier[int(rng.random() * len(earlier))]
+        type_id, type_name = LINK_TYPES[int(rng.random() * len(LINK_TYPES))]
+        return [{"id": str(int(rng.random() * 10**6)), "linked_contact_id": other["id"],
+                 "link_type_id": type_id, "link_type_name": type_name}]
+
+    def _utm(self, rng: Random, cid: str, created_iso: str) -> list[dict]:
+        # Keap's ContactUtmResponse is camelCase with an integer id, unlike the rest of v2.
+        source, medium = UTM_SOURCES[int(rng.random() * len(UTM_SOURCES))]
+        return [{"id": int(cid) * 3, "keapSourceId": None, "utmSource": source, "utmMedium": medium,
+                 "utmTerm": None, "utmCampaign": f"spring-{int(rng.random() * 5) + 2021}",
+                 "utmContent": None, "firstTouch": True, "lastTouch": True, "dateCreated": created_iso}]
+
+    @staticmethod
+    def _date(rng: Random, first_year: int, last_year: int) -> str:
+        start = date(first_year, 1, 1).toordinal()
+        span = date(last_year, 12, 31).toordinal() - start
+        return date.fromordinal(start + int(rng.random() * span)).isoformat()
+
+    def _build_commission_programs(self) -> list[dict]:
+        """v2 ``AffiliateProgramV2``: note ``priority`` is a *string* and ids are strings."""
+        rng = self._rng("commission_programs")
+        programs = []
+        for i in range(max(3, self.scale // 200)):
+            name = PROGRAM_NAMES[i % len(PROGRAM_NAMES)]
+            if i >= len(PROGRAM_NAMES):
+                name = f"{name} {i // len(PROGRAM_NAMES) + 1}"
+            members = rng.sample(self.affiliate_ids, k=min(len(self.affiliate_ids), int(rng.random() * 6)))
+            created = self.now_ms - 1 - int(HISTORY_DAYS * DAY_MS * rng.random())
+            programs.append({
+                "id": str(i + 1),
+                "name": name,
+                "priority": str(i),
+                "notes": f"Commission plan for {name.lower()}" if rng.random() < 0.6 else None,
+                "create_time": iso_ms(created),
+                "affiliate_ids": sorted(members, key=int),
+            })
+        return programs

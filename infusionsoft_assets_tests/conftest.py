@@ -1,0 +1,69 @@
+"""Shared fixtures: a real sandbox Keap over loopback HTTP, real token files, real DuckDB files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from infusionsoft_assets.keap import OAuthCredentials, TokenStore
+from infusionsoft_assets.keap.login import login
+from infusionsoft_assets.resources import KeapResource, WarehouseResource, authorize_url, token_url
+from infusionsoft_assets.sandbox.server import SandboxServer
+
+ENV_NAMES = ("INFUSIONSOFT_API_URL", "INFUSIONSOFT_CLIENT_ID", "INFUSIONSOFT_CLIENT_SECRET",
+             "INFUSIONSOFT_TOKEN_FILE", "INFUSIONSOFT_API_KEY", "INFUSIONSOFT_DUCKDB_PATH",
+             "INFUSIONSOFT_START_DATE", "INFUSIONSOFT_LOOKBACK_DAYS")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    """No test sees the developer's real Keap settings."""
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    with SandboxServer(seed=7, scale=600, mode="thread") as server:
+        yield server
+
+
+def oauth_credentials(sandbox, token_file: Path) -> OAuthCredentials:
+    creds = sandbox.credentials
+    return OAuthCredentials(token_url=token_url(sandbox.base_url), client_id=creds.client_id,
+                            client_secret=creds.client_secret, store=TokenStore(token_file))
+
+
+@pytest.fixture
+def token_file(sandbox, tmp_path) -> Path:
+    """A token file filled by the real authorization-code flow through the sandbox's consent page."""
+    path = tmp_path / "tokens.json"
+    login(oauth_credentials(sandbox, path), authorize_url(sandbox.base_url), port=0, approve_sandbox=True,
+          say=lambda _: None)
+    return path
+
+
+@pytest.fixture
+def keap_resource(sandbox, token_file) -> KeapResource:
+    creds = sandbox.credentials
+    return KeapResource(api_url=sandbox.base_url, client_id=creds.client_id, client_secret=creds.client_secret,
+                        token_file=str(token_file))
+
+
+@pytest.fixture
+def warehouse_resource(tmp_path) -> WarehouseResource:
+    return WarehouseResource(path=str(tmp_path / "warehouse.duckdb"))
+
+
+@pytest.fixture
+def dagster_instance():
+    import dagster as dg
+
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+def pytest_configure(config):
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")

@@ -1,0 +1,119 @@
+"""Report assets end to end: sandbox over HTTP -> Dagster (test instance) -> a real DuckDB file.
+
+Expected rows come from the sandbox's dataset (the ground truth), never from what the code returned.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from infusionsoft_assets.assets import build_report_asset, daily_partitions
+from infusionsoft_assets.catalog import REPORTS_BY_NAME
+from infusionsoft_assets.dates import utc_today
+
+PARTITIONS = daily_partitions(date(2015, 1, 1))
+CONTACTS = build_report_asset(REPORTS_BY_NAME["contacts"], PARTITIONS, pool="keap_test")
+PROGRAMS = build_report_asset(REPORTS_BY_NAME["affiliate_programs"], PARTITIONS, pool="keap_test")
+
+
+def day_start(d: date) -> datetime:
+    return datetime.combine(d, time(), tzinfo=timezone.utc)
+
+
+def expected_ids(sandbox, first: date, last: date) -> dict[date, set[int]]:
+    """Contacts per UTC update day, from the sandbox's own dataset."""
+    out: dict[date, set[int]] = {}
+    for c in sandbox.dataset.contacts_updated_between(day_start(first), day_start(last + timedelta(days=1))):
+        day = datetime.fromisoformat(c["update_time"].replace("Z", "+00:00")).date()
+        out.setdefault(day, set()).add(int(c["id"]))
+    return out
+
+
+def stored(warehouse_resource, sql: str):
+    with duckdb.connect(warehouse_resource.path, read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def run(assets, instance, resources, first: str, last: str | None = None, raise_on_error=True):
+    return dg.materialize(assets, instance=instance, resources=resources, raise_on_error=raise_on_error,
+                          tags={"dagster/asset_partition_range_start": first,
+                                "dagster/asset_partition_range_end": last or first})
+
+
+@pytest.fixture
+def resources(keap_resource, warehouse_resource):
+    return {"keap": keap_resource, "warehouse": warehouse_resource}
+
+
+def busiest_recent_day(sandbox) -> date:
+    today = utc_today()
+    counts = {d: len(ids) for d, ids in expected_ids(sandbox, today - timedelta(days=6), today - timedelta(days=1)).items()}
+    return max(counts, key=counts.get)
+
+
+def test_one_day_writes_exactly_the_sandbox_contacts_of_that_day(sandbox, dagster_instance, resources,
+                                                                 warehouse_resource):
+    day = busiest_recent_day(sandbox)
+    result = run([CONTACTS], dagster_instance, resources, day.isoformat())
+    rows = stored(warehouse_resource, "SELECT contact_id, _partition_date, email, update_time FROM keap.contacts")
+    want = expected_ids(sandbox, day, day)[day]
+    assert len(want) > 0
+    assert {r[0] for r in rows} == want and len(rows) == len(want)
+    assert {r[1] for r in rows} == {day}
+    truth = {int(c["id"]): c for c in sandbox.dataset.contacts}
+    for contact_id, _, email, update_time in rows:
+        c = truth[contact_id]
+        first_email = next((e["email"] for e in c["email_addresses"] or [] if e["field"] == "EMAIL1"), None)
+        assert email == first_email
+        assert update_time == datetime.fromisoformat(c["update_time"].replace("Z", "+00:00"))
+    meta = result.get_asset_materialization_events()[0].materialization.metadata
+    assert meta["rows_written"].value == len(want)
+    assert meta["api_calls"].value >= 1 and meta["sandbox"].value is True
+
+
+def test_materializing_twice_leaves_no_duplicates(sandbox, dagster_instance, resources, warehouse_resource):
+    day = busiest_recent_day(sandbox)
+    run([CONTACTS], dagster_instance, resources, day.isoformat())
+    run([CONTACTS], dagster_instance, resources, day.isoformat())
+    (total, distinct), = stored(warehouse_resource, "SELECT count(*), count(DISTINCT contact_id) FROM keap.contacts")
+    assert total == distinct == len(expected_ids(sandbox, day, day)[day])
+
+
+def test_five_day_single_run_backfill(sandbox, dagster_instance, resources, warehouse_resource):
+    last = utc_today() - timedelta(days=1)
+    first = last - timedelta(days=4)
+    result = run([CONTACTS], dagster_instance, resources, first.isoformat(), last.isoformat())
+    events = result.get_asset_materialization_events()
+    assert sorted(e.partition for e in events) == [(first + timedelta(days=i)).isoformat() for i in range(5)]
+    want = expected_ids(sandbox, first, last)
+    got: dict[date, set[int]] = {}
+    for contact_id, day in stored(warehouse_resource, "SELECT contact_id, _partition_date FROM keap.contacts"):
+        got.setdefault(day, set()).add(contact_id)
+    assert got == want
+    # One window fetched once: the calls follow the rows (1,000 a page), not the number of days.
+    n = sum(len(v) for v in want.values())
+    assert events[0].materialization.metadata["api_calls"].value <= n // 1000 + 2
+
+
+def test_snapshot_today_stores_every_program(sandbox, dagster_instance, resources, warehouse_resource):
+    today = utc_today().isoformat()
+    run([PROGRAMS], dagster_instance, resources, today)
+    rows = stored(warehouse_resource, "SELECT program_id, name, _partition_date FROM keap.affiliate_programs")
+    assert {(r[0], r[1]) for r in rows} == {(int(p["id"]), p["name"]) for p in sandbox.dataset.commission_programs}
+    assert {r[2].isoformat() for r in rows} == {today}
+
+
+def test_a_past_snapshot_partition_fails_clearly_and_writes_nothing(sandbox, dagster_instance, resources,
+                                                                    warehouse_resource):
+    past = (utc_today() - timedelta(days=2)).isoformat()
+    result = run([PROGRAMS], dagster_instance, resources, past, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = failure.step_failure_data.error.message
+    assert "affiliate_programs" in message and past in message and "snapshot" in message
+    assert not Path(warehouse_resource.path).exists()  # refused before any fetch or write

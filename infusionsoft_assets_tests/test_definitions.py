@@ -1,0 +1,59 @@
+"""The shape of the code location: keys, jobs, schedules, pools — so a refactor cannot drop a report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from infusionsoft_assets.catalog import REPORTS
+from infusionsoft_assets.definitions import build_definitions
+from infusionsoft_assets.resources import credential_pool, keap_resource_from_env
+
+
+def test_every_spec_is_an_asset_and_the_location_loads():
+    defs = build_definitions()
+    dg.Definitions.validate_loadable(defs)
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == {spec.name for spec in REPORTS} == {"contacts", "affiliate_programs"}
+    assert {j for j in ("range_reports_job", "snapshot_reports_job") if defs.resolve_job_def(j)}
+    contacts = defs.resolve_assets_def("contacts")
+    assert contacts.backfill_policy == dg.BackfillPolicy.single_run()
+    assert defs.resolve_assets_def("affiliate_programs").backfill_policy is None
+    partitions = contacts.partitions_def
+    assert partitions.timezone == "UTC" and partitions.end_offset == 1
+    assert partitions.start.date().isoformat() == "2015-01-01"
+
+
+def test_start_date_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INFUSIONSOFT_START_DATE", "2024-03-01")
+    defs = build_definitions()
+    assert defs.resolve_assets_def("contacts").partitions_def.start.date().isoformat() == "2024-03-01"
+
+
+def test_pool_is_per_credential_and_hides_the_key(monkeypatch):
+    assert credential_pool("client-a", None) != credential_pool("client-b", None)
+    assert credential_pool(None, "secret-key") != credential_pool(None, "other-key")
+    assert "secret-key" not in credential_pool(None, "secret-key")
+    monkeypatch.setenv("INFUSIONSOFT_CLIENT_ID", "client-a")
+    defs = build_definitions()
+    assert {defs.resolve_assets_def(s.name).op.pool for s in REPORTS} == {credential_pool("client-a", None)}
+
+
+def test_secrets_reach_the_resource_as_env_var_names(monkeypatch):
+    monkeypatch.setenv("INFUSIONSOFT_CLIENT_SECRET", "s3cr3t")
+    resource = keap_resource_from_env()
+    assert "s3cr3t" not in repr(resource._get_non_default_public_field_values())  # EnvVar, not the value
+
+
+def test_lookback_schedule_asks_for_the_last_complete_days_in_one_run(monkeypatch):
+    monkeypatch.setenv("INFUSIONSOFT_LOOKBACK_DAYS", "4")
+    defs = build_definitions()
+    schedule = defs.resolve_schedule_def("range_reports_lookback")
+    tick = datetime(2026, 11, 28, 6, 0, tzinfo=timezone.utc)
+    request = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=tick, repository_def=defs.get_repository_def())).run_requests[0]
+    assert request.tags["dagster/asset_partition_range_start"] == "2026-11-24"
+    assert request.tags["dagster/asset_partition_range_end"] == "2026-11-27"
+    snapshot = defs.resolve_schedule_def("snapshot_reports_daily")
+    (req,) = snapshot.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=tick, repository_def=defs.get_repository_def())).run_requests
+    assert req.partition_key == "2026-11-28"
