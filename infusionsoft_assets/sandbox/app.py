@@ -5,7 +5,7 @@ Layout (Keap spreads these over accounts./api. hosts; the sandbox serves all fro
 * ``GET|POST /app/oauth/authorize`` — consent page and its form post (see :mod:`.auth`)
 * ``POST /token`` — code exchange and refresh-token rotation
 * ``/crm/...`` — the API behind a gateway check (Bearer token or ``X-Keap-API-Key``);
-  REST v2 list endpoints are registered in :data:`_V2_LIST_RESOURCES`
+  REST endpoints are registered in :mod:`.rest_routes`, XML-RPC is :mod:`.xmlrpc`
 * ``GET /sandbox/health`` — readiness probe and identity (sandbox-only, unauthenticated)
 
 Every response carries ``x-keap-sandbox: true`` so a client can tell it is not talking to Keap.
@@ -25,7 +25,11 @@ from starlette.routing import Route
 from .auth import OAuthEndpoints, TokenStore, authenticate, gateway_fault
 from .dataset import Dataset, iso_ms
 from .quotas import StaticQuotas
-from .rest_v2 import ApiError, CommissionProgramsResource, ContactsResource, ListResource
+from .rest_routes import RestRouter, build_rest_router
+from .rest_v2 import ApiError
+from .xmlrpc import XmlRpcEndpoint
+
+XMLRPC_PATH = "/xmlrpc/v1"
 
 # A trimmed copy of the page Keap serves for unknown URLs (wire sample url-not-found.html).
 NOT_FOUND_HTML = """<html>
@@ -79,10 +83,11 @@ class SandboxHeaders:
 class CrmGateway:
     """Everything under ``/crm``: auth first (as Keap's gateway does), then route by path+method."""
 
-    def __init__(self, store: TokenStore, quotas: StaticQuotas, routes: dict[str, ListResource]):
+    def __init__(self, store: TokenStore, quotas: StaticQuotas, rest: RestRouter, xmlrpc: XmlRpcEndpoint):
         self.store = store
         self.quotas = quotas
-        self.routes = routes
+        self.rest = rest
+        self.xmlrpc = xmlrpc
 
     async def handle(self, request: Request) -> Response:
         problem, kind = authenticate(self.store, request)
@@ -90,24 +95,17 @@ class CrmGateway:
             return gateway_fault(problem)
         # Keap tolerates a trailing slash (its own `next` URLs carry one: /contacts/?limit=...).
         path = "/" + request.path_params["path"].rstrip("/")
-        resource = self.routes.get(path)
-        if resource is None:
-            response: Response = not_found()
+        if path == XMLRPC_PATH:
+            response: Response = await self.xmlrpc.handle(request) if request.method == "POST" else not_found()
+        elif (found := self.rest.match(path)) is None:
+            response = not_found()
         elif request.method != "GET":
-            response = ApiError(405, f"Method {request.method} not allowed on {path}",
-                                domain="method", resource=resource.resource).response()
+            response = ApiError(405, f"Method {request.method} not allowed on {path}", domain="method",
+                                resource=getattr(found[0], "resource", "")).response()
         else:
-            response = await resource.handle(request)
+            response = await self.rest.call(found[0], request, found[1])
         response.headers.update(self.quotas.headers(kind))
         return response
-
-
-def _v2_list_resources(dataset: Dataset) -> dict[str, ListResource]:
-    """Path (below /crm) -> resource. Later endpoints register here."""
-    return {
-        "/rest/v2/contacts": ContactsResource(dataset),
-        "/rest/v2/affiliates/commissionPrograms": CommissionProgramsResource(dataset),
-    }
 
 
 def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_token_ttl: int = 45 * 86_400,
@@ -116,7 +114,8 @@ def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_toke
     store = TokenStore(dataset.credentials, access_token_ttl=access_token_ttl,
                        refresh_token_ttl=refresh_token_ttl, clock=clock)
     oauth = OAuthEndpoints(store, dataset.tenant_host)
-    gateway = CrmGateway(store, StaticQuotas(dataset.tenant_host, clock), _v2_list_resources(dataset))
+    gateway = CrmGateway(store, StaticQuotas(dataset.tenant_host, clock), build_rest_router(dataset),
+                         XmlRpcEndpoint(dataset))
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "sandbox": True, "seed": dataset.seed, "scale": dataset.scale,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import importlib
 import string
 import time
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ RECENT_DAYS = 7  # the "hot" window that ~30% of updates fall into
 RECENT_SHARE = 0.30
 NEVER_UPDATED_SHARE = 0.20  # update_time == create_time: touched once, at creation
 TENANT_HOST = "sandbox.infusionsoft.com"  # the part after "full|" in an OAuth scope
+# Domain modules, built in this order after contacts (later ones may read earlier ones' tables).
+DOMAIN_MODULES = ("data_crm", "data_ecommerce", "data_affiliates")
 
 
 # --------------------------------------------------------------------------- time helpers
@@ -264,9 +267,33 @@ class Dataset:
             self.update_ms: list[int] = [self._update_ms_of[c["id"]] for c in self.contacts]
             del self._update_ms_of
             self.commission_programs: list[dict] = self._build_commission_programs()
+            self._build_domains()
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    # ----------------------------------------------------------------- domains
+
+    def _build_domains(self) -> None:
+        """Each domain module adds its canonical tables and collections, in a fixed order.
+
+        ``tables`` holds rows of Keap's legacy tables (names and field names exactly as in
+        ``shared/reference/xmlrpc-tables.json``; Python values: int, float, str, bool, aware UTC
+        datetime; a field absent from a row is NULL). Every facade (REST v2, REST v1, XML-RPC)
+        renders from these rows. ``collections`` holds data with no legacy table of its own
+        (commissions, discounts, shipping options, saved-search results, ...), documented by the
+        module that builds it.
+        """
+        self.tables: dict[str, list[dict]] = {}
+        self.collections: dict[str, object] = {}
+        for name in DOMAIN_MODULES:
+            try:
+                module = importlib.import_module(f".{name}", __package__)
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__package__}.{name}":
+                    raise
+                continue
+            module.build(self)
 
     # ----------------------------------------------------------------- public queries
 
