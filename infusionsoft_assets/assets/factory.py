@@ -21,6 +21,9 @@ from ..storage import StagedRows
 from .retries import answer_for
 
 
+PROGRESS_EVERY_S = 15
+
+
 def spec_version(spec: ReportSpec) -> str:
     """Changes whenever what lands in the table could change, so the UI flags older partitions."""
     shape = [spec.transport.value, spec.endpoint, sorted(spec.params.items()), spec.window_filter,
@@ -99,6 +102,7 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
                         spec.dates is Dates.RANGE else " (snapshot)"))
     outside = 0
     columns = [(c.name, c.type) for c in spec.columns]
+    next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
     try:
         with StagedRows(columns) as staged:
             for page_no, page in enumerate(fetch_pages(spec, client, (window.start, window.end)), start=1):
@@ -111,8 +115,10 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
                     rows.append(spec.normalise(record))
                     row_days.append(day)
                 staged.add(rows, row_days)
-                context.log.info(f"{where}: page {page_no}: {len(page)} records, {staged.total_rows} staged "
-                                 f"({client.stats.calls} API calls)")
+                if time.monotonic() >= next_progress:
+                    next_progress = time.monotonic() + PROGRESS_EVERY_S
+                    context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
+                                     f"({client.stats.calls} API calls, {time.monotonic() - started:.0f} s)")
             source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
             rows_by_day = warehouse.get_warehouse().replace_partitions(
                 spec.name, columns, days, staged, source=source, primary_key=spec.primary_key)
