@@ -140,11 +140,13 @@ def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[P
     """
     from .keap.login import login
     from .resources import authorize_url
+    from .sandbox.quotas import QuotaLimits
     from .sandbox.server import SandboxServer
 
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     duckdb_path = (DEMO_DIR / "infusionsoft.duckdb").resolve()
-    with SandboxServer(seed=seed, scale=scale, mode="process") as sandbox:
+    # Keap's own limits, enforced: the demo meets the throttles a real account would.
+    with SandboxServer(seed=seed, scale=scale, mode="process", quotas=QuotaLimits()) as sandbox:
         creds = sandbox.credentials
         os.environ.update({
             "INFUSIONSOFT_API_URL": sandbox.base_url,

@@ -2,14 +2,25 @@
 
 Prints ``Keap sandbox listening on http://HOST:PORT`` then the INFUSIONSOFT_* settings to use,
 and serves until Ctrl-C / SIGTERM.
+
+Quotas are Keap's and enforced unless overridden by ``--quota-*`` flags or ``KEAP_SANDBOX_QUOTA_*``
+env vars (e.g. ``KEAP_SANDBOX_QUOTA_KEY_PER_MINUTE=5``, ``KEAP_SANDBOX_QUOTA_ENFORCE=0``). Faults come
+from ``--faults`` or ``KEAP_SANDBOX_FAULTS`` (spec: ``DataService.query=db_too_long*3,ok`` or
+``/rest/v2/contacts=http_503:html@0.1``, rules separated by ``;``) and can be changed at run time
+through ``/sandbox/admin/faults``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+from dataclasses import fields
 from datetime import datetime, timezone
 
+from .quotas import QuotaLimits
 from .server import serve
+
+FAULTS_ENV = "KEAP_SANDBOX_FAULTS"
 
 
 def _utc(value: str) -> datetime:
@@ -31,14 +42,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds (default: %(default)s)")
     parser.add_argument("--log-level", default="warning",
                         choices=["critical", "error", "warning", "info", "debug", "trace"])
+    parser.add_argument("--faults", default=os.environ.get(FAULTS_ENV, ""),
+                        help=f"fault-injection spec (default: ${FAULTS_ENV} or none)")
+    _add_quota_flags(parser, QuotaLimits.from_env())
     return parser.parse_args(argv)
+
+
+def _add_quota_flags(parser: argparse.ArgumentParser, defaults: QuotaLimits) -> None:
+    """One ``--quota-<field>`` per QuotaLimits field; defaults are Keap's unless env vars say otherwise."""
+    group = parser.add_argument_group("quotas (default: Keap's, or KEAP_SANDBOX_QUOTA_<FIELD>)")
+    for field in fields(QuotaLimits):
+        option, default = "--quota-" + field.name.replace("_", "-"), getattr(defaults, field.name)
+        if isinstance(default, bool):
+            group.add_argument(option, dest=f"quota_{field.name}", action=argparse.BooleanOptionalAction,
+                               default=default, help="answer 429 over a limit (default: %(default)s)")
+        else:
+            group.add_argument(option, dest=f"quota_{field.name}", type=int, default=default,
+                               help="(default: %(default)s)")
+
+
+def quota_limits(args: argparse.Namespace) -> QuotaLimits:
+    return QuotaLimits(**{f.name: getattr(args, f"quota_{f.name}") for f in fields(QuotaLimits)})
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     serve(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now,
           access_token_ttl=args.access_token_ttl, refresh_token_ttl=args.refresh_token_ttl,
-          log_level=args.log_level)
+          log_level=args.log_level, quotas=quota_limits(args), faults=args.faults)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ Layout (Keap spreads these over accounts./api. hosts; the sandbox serves all fro
 * ``/crm/...`` — the API behind a gateway check (Bearer token or ``X-Keap-API-Key``);
   REST endpoints are registered in :mod:`.rest_routes`, XML-RPC is :mod:`.xmlrpc`
 * ``GET /sandbox/health`` — readiness probe and identity (sandbox-only, unauthenticated)
+* ``/sandbox/admin/faults`` and ``/sandbox/admin/quotas`` — fault injection and quota state
+  (sandbox-only, unauthenticated; see :mod:`.admin`)
 
 Every response carries ``x-keap-sandbox: true`` so a client can tell it is not talking to Keap.
 """
@@ -24,12 +26,15 @@ from starlette.routing import Route
 
 from .auth import OAuthEndpoints, TokenStore, authenticate, gateway_fault
 from .dataset import Dataset, iso_ms
-from .quotas import StaticQuotas
+from .admin import admin_routes
+from .faults import FaultInjector, apply_fault, xmlrpc_method_of
+from .quotas import QuotaLimits, Quotas
 from .rest_routes import RestRouter, build_rest_router
 from .rest_v2 import ApiError
 from .xmlrpc import XmlRpcEndpoint
 
-XMLRPC_PATH = "/xmlrpc/v1"
+# Keap documents /crm/xmlrpc/v1; its legacy-key migration pages use /crm/xmlrpc (keap-xmlrpc.md §1.2).
+XMLRPC_PATHS = frozenset({"/xmlrpc/v1", "/xmlrpc"})
 
 # A trimmed copy of the page Keap serves for unknown URLs (wire sample url-not-found.html).
 NOT_FOUND_HTML = """<html>
@@ -81,41 +86,85 @@ class SandboxHeaders:
 
 
 class CrmGateway:
-    """Everything under ``/crm``: auth first (as Keap's gateway does), then route by path+method."""
+    """Everything under ``/crm``, in Keap's order: auth, quota, then the API (by path and method).
 
-    def __init__(self, store: TokenStore, quotas: StaticQuotas, rest: RestRouter, xmlrpc: XmlRpcEndpoint):
+    Injected faults act after the quota check (Keap's gateway counted the call) and before the
+    handler. Each answered call carries the real ``x-keap-*`` quota headers and a ``server-timing``
+    header with the handler's own time (benches compare it with the client's time).
+    """
+
+    def __init__(self, store: TokenStore, quotas: Quotas, faults: FaultInjector, rest: RestRouter,
+                 xmlrpc: XmlRpcEndpoint):
         self.store = store
         self.quotas = quotas
+        self.faults = faults
         self.rest = rest
         self.xmlrpc = xmlrpc
 
     async def handle(self, request: Request) -> Response:
-        problem, kind = authenticate(self.store, request)
+        problem, principal = authenticate(self.store, request)
         if problem:
             return gateway_fault(problem)
+        admission = self.quotas.admit(principal)
+        if admission.rejection:
+            return admission.response()
         # Keap tolerates a trailing slash (its own `next` URLs carry one: /contacts/?limit=...).
         path = "/" + request.path_params["path"].rstrip("/")
-        if path == XMLRPC_PATH:
-            response: Response = await self.xmlrpc.handle(request) if request.method == "POST" else not_found()
-        elif (found := self.rest.match(path)) is None:
-            response = not_found()
-        elif request.method != "GET":
-            response = ApiError(405, f"Method {request.method} not allowed on {path}", domain="method",
-                                resource=getattr(found[0], "resource", "")).response()
+        is_xmlrpc = path in XMLRPC_PATHS and request.method == "POST"
+        method = xmlrpc_method_of(await request.body()) if is_xmlrpc else None
+        fault = self.faults.pick(path, method)
+        if fault is None:
+            response = await self._timed_route(request, path, is_xmlrpc)
         else:
-            response = await self.rest.call(found[0], request, found[1])
-        response.headers.update(self.quotas.headers(kind))
+            response = await apply_fault(fault, self.faults, request, is_xmlrpc,
+                                         lambda: self._timed_route(request, path, is_xmlrpc))
+        response.headers.update(admission.headers)
         return response
+
+    async def _timed_route(self, request: Request, path: str, is_xmlrpc: bool) -> Response:
+        started = time.perf_counter()
+        response = await self._route(request, path, is_xmlrpc)
+        response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.3f}"
+        return response
+
+    async def _route(self, request: Request, path: str, is_xmlrpc: bool) -> Response:
+        if is_xmlrpc:
+            return await self.xmlrpc.handle(request)
+        if path in XMLRPC_PATHS or (found := self.rest.match(path)) is None:
+            return not_found()
+        if request.method != "GET":
+            return ApiError(405, f"Method {request.method} not allowed on {path}", domain="method",
+                            resource=getattr(found[0], "resource", "")).response()
+        return await self.rest.call(found[0], request, found[1])
+
+
+class SandboxStarlette(Starlette):
+    """Starlette that remembers the server's own ``send`` in the scope.
+
+    Starlette's middleware wraps ``send``; uvicorn's original is a bound method of its request cycle,
+    whose ``transport`` lets a fault close the socket without any response (see :mod:`.faults`).
+    """
+
+    async def __call__(self, scope, receive, send) -> None:
+        scope["sandbox.raw_send"] = send
+        await super().__call__(scope, receive, send)
 
 
 def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_token_ttl: int = 45 * 86_400,
-               clock: Callable[[], float] = time.time) -> Starlette:
-    """The sandbox as an ASGI app. ``clock`` (epoch seconds) drives token expiry and quota resets."""
+               clock: Callable[[], float] = time.time, quotas: QuotaLimits | None = None,
+               faults: str = "") -> Starlette:
+    """The sandbox as an ASGI app.
+
+    ``clock`` (epoch seconds) drives token expiry and quota windows; ``quotas`` defaults to Keap's
+    limits, enforced; ``faults`` is a spec string (see :mod:`.faults`), also settable at run time
+    through ``/sandbox/admin/faults``.
+    """
     store = TokenStore(dataset.credentials, access_token_ttl=access_token_ttl,
                        refresh_token_ttl=refresh_token_ttl, clock=clock)
     oauth = OAuthEndpoints(store, dataset.tenant_host)
-    gateway = CrmGateway(store, StaticQuotas(dataset.tenant_host, clock), build_rest_router(dataset),
-                         XmlRpcEndpoint(dataset))
+    quota_state = Quotas(dataset.tenant_host, quotas or QuotaLimits(), clock)
+    injector = FaultInjector(dataset.seed, faults)
+    gateway = CrmGateway(store, quota_state, injector, build_rest_router(dataset), XmlRpcEndpoint(dataset))
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "sandbox": True, "seed": dataset.seed, "scale": dataset.scale,
@@ -126,13 +175,16 @@ def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_toke
 
     routes = [
         Route("/sandbox/health", health, methods=["GET"]),
+        *admin_routes(quota_state, injector),
         Route("/app/oauth/authorize", oauth.authorize_page, methods=["GET"]),
         Route("/app/oauth/authorize", oauth.authorize_submit, methods=["POST"]),
         Route("/token", oauth.token, methods=["POST"]),
         Route("/crm/{path:path}", gateway.handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: unknown})
-    app.state.token_store = store  # exposed for tests and future admin routes
+    app = SandboxStarlette(routes=routes, exception_handlers={404: unknown})
+    app.state.token_store = store  # exposed for tests and admin routes
     app.state.dataset = dataset
+    app.state.quotas = quota_state
+    app.state.faults = injector
     app.add_middleware(SandboxHeaders)
     return app

@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from .dataset import Credentials
+from .quotas import Principal
 
 CODE_TTL_SECONDS = 600  # authorization codes: single use, 10 minutes
 _TOKEN_ALPHABET = string.ascii_letters + string.digits
@@ -115,11 +116,15 @@ class TokenStore:
         """None if usable, else ``"invalid"`` or ``"expired"`` (they get different gateway faults)."""
         if _same(token, self.credentials.api_key):
             return None  # a PAT/SAK sent as a Bearer token also works (keap-rest.md §1.2)
+        return self.check_oauth_token(token)[0]
+
+    def check_oauth_token(self, token: str) -> tuple[str | None, str]:
+        """(problem, client_id): every token of one client shares that client's quota."""
         with self._lock:
             grant = self._access.get(token)
         if grant is None:
-            return "invalid"
-        return "expired" if grant.expires_at <= self.clock() else None
+            return "invalid", ""
+        return ("expired" if grant.expires_at <= self.clock() else None), grant.client_id
 
     def check_api_key(self, key: str) -> str | None:
         return None if _same(key, self.credentials.api_key) else "invalid"
@@ -139,15 +144,17 @@ def gateway_fault(kind: str) -> JSONResponse:
                         status_code=401)
 
 
-def authenticate(store: TokenStore, request: Request) -> tuple[str | None, str]:
-    """(problem or None, auth kind). Kind is ``"oauth"`` or ``"key"`` — quotas differ per kind.
+def authenticate(store: TokenStore, request: Request) -> tuple[str | None, Principal]:
+    """(problem or None, who to bill). Quotas are per OAuth *client* or per PAT/SAK key.
 
     Accepts ``Authorization: Bearer <token>`` (OAuth token or PAT/SAK), ``X-Keap-API-Key``, and the
-    legacy ``?access_token=`` query parameter some old clients still send.
+    legacy ``?access_token=`` query parameter some old clients still send. On a problem the principal
+    is a placeholder: rejected calls are not counted.
     """
     key = request.headers.get("x-keap-api-key")
     if key:
-        return store.check_api_key(key.strip()), "key"
+        key = key.strip()
+        return store.check_api_key(key), Principal("key", key)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -155,9 +162,11 @@ def authenticate(store: TokenStore, request: Request) -> tuple[str | None, str]:
     else:
         token = request.query_params.get("access_token", "")
     if not token:
-        return "invalid", "oauth"
-    kind = "key" if token == store.credentials.api_key else "oauth"
-    return store.check_access(token), kind
+        return "invalid", Principal("oauth", "")
+    if _same(token, store.credentials.api_key):
+        return None, Principal("key", token)
+    problem, client_id = store.check_oauth_token(token)
+    return problem, Principal("oauth", client_id)
 
 
 # --------------------------------------------------------------------------- OAuth endpoints

@@ -26,8 +26,16 @@ import uvicorn
 
 from .app import create_app
 from .dataset import Credentials, Dataset, default_now, iso_ms, to_ms
+from .quotas import QuotaLimits
 
 READY_TIMEOUT = 10.0  # seconds to wait for /sandbox/health once the socket is bound
+# Requests held by a ``timeout`` fault must not keep a stopping server alive.
+GRACEFUL_SHUTDOWN_SECONDS = 3
+#: SandboxServer's default: counted, reported, never exhausted. Test suites page 1,200 contacts one per
+#: call with a PAT, which Keap's 10/s and 240/min would stop at once (and would show as 0 available).
+#: Pass ``quotas=QuotaLimits()`` for Keap's limits, enforced — what the CLI (``serve``) uses by default.
+UNMETERED = QuotaLimits(**{name: 10**9 for name in QuotaLimits().as_dict() if name != "enforce"},
+                        enforce=False)
 LISTENING_PREFIX = "Keap sandbox listening on "
 
 
@@ -48,7 +56,7 @@ def base_url_of(sock: socket.socket, host: str) -> str:
 
 def _uvicorn_server(app, log_level: str) -> uvicorn.Server:
     config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off",
-                            server_header=False)
+                            server_header=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
     return uvicorn.Server(config)
 
 
@@ -65,14 +73,18 @@ def credential_lines(base_url: str, credentials: Credentials) -> list[str]:
 def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 200,
           now: datetime | None = None, access_token_ttl: int = 86_400,
           refresh_token_ttl: int = 45 * 86_400, log_level: str = "warning",
-          out: TextIO | None = None) -> None:
-    """Serve in the foreground until interrupted. The first output line is the listening URL."""
+          out: TextIO | None = None, quotas: QuotaLimits | None = None, faults: str = "") -> None:
+    """Serve in the foreground until interrupted. The first output line is the listening URL.
+
+    ``quotas`` defaults to Keap's limits, enforced; ``faults`` is a spec string (see :mod:`.faults`).
+    """
     out = out or sys.stdout
     dataset = Dataset(seed=seed, scale=scale, now=now)
     # The dataset lives as long as the process: move it out of the GC's sight so collections
     # during serving do not rescan ~10 objects per contact.
     gc.freeze()
-    app = create_app(dataset, access_token_ttl=access_token_ttl, refresh_token_ttl=refresh_token_ttl)
+    app = create_app(dataset, access_token_ttl=access_token_ttl, refresh_token_ttl=refresh_token_ttl,
+                     quotas=quotas or QuotaLimits(), faults=faults)
     sock = bind_socket(host, port)
     base_url = base_url_of(sock, host)
     print(LISTENING_PREFIX + base_url, file=out, flush=True)
@@ -84,6 +96,16 @@ def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 20
         pass  # uvicorn re-raises SIGINT after its graceful shutdown; nothing is left to clean up
     finally:
         sock.close()
+
+
+def quota_flags(limits: QuotaLimits) -> list[str]:
+    """CLI flags reproducing ``limits`` exactly (explicit, so the child ignores stray env vars)."""
+    flags = []
+    for name, value in limits.as_dict().items():
+        option = "--quota-" + name.replace("_", "-")
+        flags += [option if value else "--no-quota-" + name.replace("_", "-")] if isinstance(value, bool) \
+            else [option, str(value)]
+    return flags
 
 
 def wait_until_ready(base_url: str, timeout: float = READY_TIMEOUT,
@@ -114,14 +136,18 @@ def wait_until_ready(base_url: str, timeout: float = READY_TIMEOUT,
 class SandboxServer:
     """A sandbox on loopback for the duration of a ``with`` block.
 
-    ``clock`` (thread mode only) replaces ``time.time`` for token expiry, so tests can expire a
-    token without sleeping. ``start_timeout`` (process mode) bounds dataset build + startup.
+    ``clock`` (thread mode only) replaces ``time.time`` for token expiry and quota windows, so tests
+    can expire a token or cross midnight without sleeping. ``start_timeout`` (process mode) bounds
+    dataset build + startup. ``quotas`` defaults to :data:`UNMETERED` (counted and sent in headers,
+    never a 429; pass ``QuotaLimits()`` for Keap's); ``faults`` is a spec string (see :mod:`.faults`) — both also
+    changeable at run time through ``/sandbox/admin/...``.
     """
 
     def __init__(self, seed: int = 1, scale: int = 200, now: datetime | None = None, host: str = "127.0.0.1",
                  port: int = 0, mode: str = "thread", access_token_ttl: int = 86_400,
                  refresh_token_ttl: int = 45 * 86_400, clock: Callable[[], float] | None = None,
-                 log_level: str = "warning", start_timeout: float = 120.0):
+                 log_level: str = "warning", start_timeout: float = 120.0,
+                 quotas: QuotaLimits | None = None, faults: str = ""):
         if mode not in ("thread", "process"):
             raise ValueError("mode must be 'thread' or 'process'")
         if clock is not None and mode != "thread":
@@ -131,6 +157,7 @@ class SandboxServer:
         self.now = now or default_now()
         self.access_token_ttl, self.refresh_token_ttl = access_token_ttl, refresh_token_ttl
         self.clock, self.log_level, self.start_timeout = clock, log_level, start_timeout
+        self.quotas, self.faults = quotas or UNMETERED, faults
         self.base_url: str | None = None
         self.dataset: Dataset | None = None
         self.credentials: Credentials | None = None
@@ -187,7 +214,8 @@ class SandboxServer:
         self.dataset = Dataset(seed=self.seed, scale=self.scale, now=self.now)
         self.credentials = self.dataset.credentials
         app = create_app(self.dataset, access_token_ttl=self.access_token_ttl,
-                         refresh_token_ttl=self.refresh_token_ttl, clock=self.clock or time.time)
+                         refresh_token_ttl=self.refresh_token_ttl, clock=self.clock or time.time,
+                         quotas=self.quotas, faults=self.faults)
         self._sock = bind_socket(self.host, self.port)
         self.base_url = base_url_of(self._sock, self.host)
         self._server = _uvicorn_server(app, self.log_level)
@@ -201,7 +229,8 @@ class SandboxServer:
         return [sys.executable, "-m", "infusionsoft_assets.sandbox", "--host", self.host,
                 "--port", str(self.port), "--seed", str(self.seed), "--scale", str(self.scale),
                 "--now", iso_ms(to_ms(self.now)), "--access-token-ttl", str(self.access_token_ttl),
-                "--refresh-token-ttl", str(self.refresh_token_ttl), "--log-level", self.log_level]
+                "--refresh-token-ttl", str(self.refresh_token_ttl), "--log-level", self.log_level,
+                "--faults", self.faults, *quota_flags(self.quotas)]
 
     def _start_process(self) -> None:
         self._proc = subprocess.Popen(self._command(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
