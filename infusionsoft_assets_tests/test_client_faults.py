@@ -1,0 +1,111 @@
+"""The client against the sandbox's injected faults over real HTTP; waits go to a fake clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import dagster as dg
+import pytest
+import requests
+
+from infusionsoft_assets.assets import build_report_asset, daily_partitions
+from infusionsoft_assets.catalog import REPORTS_BY_NAME
+from infusionsoft_assets.dates import utc_today
+from infusionsoft_assets.keap import (ApiKeyCredentials, KeapClient, QuotaExhausted, RetrySettings, TokenStore,
+                                      TransientError)
+
+from .conftest import oauth_credentials
+
+
+@pytest.fixture
+def faults(sandbox):
+    """Install a fault spec on the shared sandbox for one test; always cleared afterwards."""
+    admin = sandbox.base_url + "/sandbox/admin"
+    limits = requests.get(admin + "/quotas", timeout=10).json()["limits"]
+
+    def install(spec: str) -> None:
+        r = requests.post(admin + "/faults", json={"spec": spec, "seed": 3}, timeout=10)
+        assert r.status_code == 200, r.text
+
+    yield install
+    requests.delete(admin + "/faults", timeout=10)
+    requests.post(admin + "/quotas", json=limits, timeout=10)  # the session's limits again
+    requests.delete(admin + "/quotas", timeout=10)  # and fresh counters
+
+
+def client(sandbox, waits: list[float], attempts: int = 4) -> KeapClient:
+    return KeapClient(sandbox.base_url, ApiKeyCredentials(sandbox.credentials.api_key), sleep=waits.append,
+                      retry=RetrySettings(attempts=attempts, initial_backoff_s=1, max_backoff_s=4),
+                      timeout=(5, 3))
+
+
+def first_page(c: KeapClient) -> list[dict]:
+    return next(c.iter_v2_pages("/contacts", "contacts", {"fields": "id"}, page_size=10))
+
+
+@pytest.mark.parametrize("kind", ["http_503", "http_502:html", "http_500", "drop", "reset", "truncated",
+                                  "garbled", "html", "empty"])
+def test_transient_faults_are_retried_then_succeed(sandbox, faults, kind):
+    faults(f"/rest/v2/contacts={kind}*2,ok")
+    waits: list[float] = []
+    c = client(sandbox, waits)
+    assert len(first_page(c)) == 10
+    assert len(waits) == 2 and c.stats.retries == 2
+
+
+def test_a_held_request_times_out_and_is_retried(sandbox, faults):
+    faults("/rest/v2/contacts=timeout:30*1,ok")
+    waits: list[float] = []
+    assert len(first_page(client(sandbox, waits))) == 10
+    assert len(waits) == 1
+
+
+def test_persistent_5xx_gives_up_with_a_transient_error_naming_the_path(sandbox, faults):
+    faults("/rest/v2/contacts=http_503*9")
+    waits: list[float] = []
+    with pytest.raises(TransientError) as info:
+        first_page(client(sandbox, waits, attempts=3))
+    assert "/crm/rest/v2/contacts" in str(info.value) and len(waits) == 2
+
+
+def test_429_waits_for_retry_after(sandbox, faults):
+    faults("/rest/v2/contacts=http_429:quota:7*1,ok")
+    waits: list[float] = []
+    assert len(first_page(client(sandbox, waits))) == 10
+    assert waits == [7.0]
+
+
+def test_an_expired_access_token_is_refreshed_once(sandbox, faults, token_file):
+    faults("/rest/v2/contacts=expired_token*1,ok")
+    creds = oauth_credentials(sandbox, token_file)
+    before = TokenStore(token_file).read().refresh_token
+    c = KeapClient(sandbox.base_url, creds)
+    assert next(c.iter_v2_pages("/contacts", "contacts", page_size=5))
+    assert creds.refreshes == 1 and TokenStore(token_file).read().refresh_token != before
+
+
+def test_a_spent_daily_quota_is_final_and_names_the_reset(sandbox, faults):
+    requests.post(sandbox.base_url + "/sandbox/admin/quotas", json={"enforce": True, "key_per_day": 1}, timeout=10)
+    waits: list[float] = []
+    c = client(sandbox, waits)
+    first_page(c)  # the one call of the day
+    with pytest.raises(QuotaExhausted) as info:
+        first_page(c)
+    assert waits == []  # no hammering: an exhausted day is not retried in the client
+    tomorrow = utc_today() + timedelta(days=1)
+    assert info.value.resets_at.date() == tomorrow and f"{tomorrow} 00:00 UTC" in str(info.value)
+
+
+def test_the_asset_fails_at_once_when_the_quota_is_spent(sandbox, faults, keap_resource, warehouse_resource):
+    requests.post(sandbox.base_url + "/sandbox/admin/quotas", json={"enforce": True, "oauth_per_day": 0},
+                  timeout=10)
+    asset = build_report_asset(REPORTS_BY_NAME["contacts"], daily_partitions(date(2015, 1, 1)), "keap_test")
+    day = (utc_today() - timedelta(days=1)).isoformat()
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([asset], instance=instance, partition_key=day, raise_on_error=False,
+                                resources={"keap": keap_resource, "warehouse": warehouse_resource})
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = failure.step_failure_data.error.message
+    assert "report contacts" in message and day in message and "00:00 UTC" in message
+    assert not any(e.event_type_value == "STEP_UP_FOR_RETRY" for e in result.all_events)
