@@ -106,15 +106,15 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
     try:
         with StagedRows(columns) as staged:
             for page_no, page in enumerate(fetch_pages(spec, client, (window.start, window.end)), start=1):
-                rows, row_days = [], []
-                for record in page:
-                    day = spec.partition_day(record) if spec.dates is Dates.RANGE else days[0]
-                    if day not in wanted:  # e.g. a record stamped exactly at the window's end
-                        outside += 1
-                        continue
-                    rows.append(spec.normalise(record))
-                    row_days.append(day)
-                staged.add(rows, row_days)
+                if spec.dates is Dates.RANGE:
+                    row_days = [spec.partition_day(record) for record in page]
+                    if not wanted.issuperset(row_days):  # e.g. a record stamped exactly at the window's end
+                        keep = [i for i, day in enumerate(row_days) if day in wanted]
+                        outside += len(page) - len(keep)
+                        page, row_days = [page[i] for i in keep], [row_days[i] for i in keep]
+                else:
+                    row_days = [days[0]] * len(page)
+                staged.add_columns(spec.normalise_page(page), row_days)
                 if time.monotonic() >= next_progress:
                     next_progress = time.monotonic() + PROGRESS_EVERY_S
                     context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "

@@ -39,14 +39,17 @@ class StagedRows:
         self.rows_by_day: dict[date, int] = {}
 
     def add(self, rows: list[dict], day: date | list[date]) -> None:
-        """Append one page; ``day`` is one partition day for all rows, or one per row."""
-        if not rows:
+        """Append one page of rows (dicts); ``day`` is one partition day for all rows, or one per row."""
+        self.add_columns({name: [row[name] for row in rows] for name, _ in self.columns[:-1]}, day)
+
+    def add_columns(self, columns: dict[str, list], day: date | list[date]) -> None:
+        """Append one page given as typed columns (name -> values, all of one length)."""
+        size = len(next(iter(columns.values()), []))
+        if not size:
             return
-        days = day if isinstance(day, list) else [day] * len(rows)
-        columns = {name: [row[name] for row in rows] for name, _ in self.columns[:-1]}
-        columns[PARTITION_COLUMN] = days
+        days = day if isinstance(day, list) else [day] * size
         assert self._writer is not None, "staging is closed"
-        self._writer.write_table(pa.table(columns, schema=self.schema))
+        self._writer.write_table(pa.table({**columns, PARTITION_COLUMN: days}, schema=self.schema))
         for d in days:
             self.rows_by_day[d] = self.rows_by_day.get(d, 0) + 1
 
