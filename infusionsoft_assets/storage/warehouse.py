@@ -33,7 +33,7 @@ def _ident(name: str) -> str:
 
 class Warehouse:
     def __init__(self, path: str | Path, schema: str = "keap", lock_timeout_s: float = 900,
-                 memory_limit: str = "256MB"):
+                 memory_limit: str = "128MB"):
         self.path = Path(path).expanduser()
         self.schema = schema
         # Bounded memory whatever the report's size: DuckDB spills past the limit instead of growing.
