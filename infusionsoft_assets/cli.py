@@ -1,6 +1,6 @@
 """The ``infusionsoft-assets`` command.
 
-  infusionsoft-assets sandbox [--host H] [--port P] [--seed N] [--scale N]   a local Keap
+  infusionsoft-assets sandbox [--host H] [--port P] [--seed N] [--scale N] ... a local Keap (--help)
   infusionsoft-assets auth login [--port P] [--no-browser]                     OAuth consent -> token file
   infusionsoft-assets materialize REPORT... (--date D | --days-back N | --start S --end E)
   infusionsoft-assets demo                                                     the whole thing on the sandbox
@@ -57,10 +57,10 @@ def _instance():
     return dg.DagsterInstance.get()
 
 
-def cmd_sandbox(args: argparse.Namespace) -> int:
-    from .sandbox.server import serve
+def cmd_sandbox(argv: list[str]) -> int:
+    from .sandbox.__main__ import main as sandbox_main
 
-    serve(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now)
+    sandbox_main(argv)  # one set of flags: the sandbox's own (`infusionsoft-assets sandbox --help`)
     return 0
 
 
@@ -200,13 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sandbox = sub.add_parser("sandbox", help="serve a local Keap (OAuth2, REST) on one port")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8765)
-    sandbox.add_argument("--seed", type=int, default=1)
-    sandbox.add_argument("--scale", type=int, default=1000, help="number of contacts; other objects scale with it")
-    sandbox.add_argument("--now", default=None, help="anchor time of the dataset (ISO-8601, default now)")
-    sandbox.set_defaults(func=cmd_sandbox)
+    sandbox = sub.add_parser("sandbox", add_help=False,
+                             help="serve a local Keap (OAuth2, REST v1/v2, XML-RPC) on one port; --help for flags")
 
     auth = sub.add_parser("auth", help="OAuth2 credentials").add_subparsers(dest="auth_command", required=True)
     login_p = auth.add_parser("login", help="authorise this tool with Keap (authorization-code flow)")
@@ -243,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # Dagster flags backfill_policy as beta on every import; say it once in the README, not on every command.
     warnings.filterwarnings("ignore", message=".*backfill_policy.*")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sandbox"]:  # its flags are the sandbox's own parser's
+        return cmd_sandbox(argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -151,3 +151,131 @@ def test_unknown_ids_are_404(http, server):
         response = http.get(server.base_url + V2 + path, timeout=10)
         assert response.status_code == 404, path
         assert response.json()["code"] == 404
+
+
+# path -> (SDK list-response model, envelope, expected legacy Ids)
+ACTIVITY = {
+    "/opportunities": ("ListOpportunitiesResponse", "opportunities", lambda ds: [r["Id"] for r in ds.tables["Lead"]]),
+    "/tasks": ("ListTasksResponse", "tasks", lambda ds: [r["Id"] for r in ds.tables["ContactAction"]
+                                                        if r["ObjectType"] == "Task"]),
+    "/notes": ("ListNotesResponse", "notes", lambda ds: [r["Id"] for r in ds.tables["ContactAction"]
+                                                        if r["ObjectType"] == "Note"]),
+    "/taskAppointments": ("ListTaskAppointmentsResponse", "taskAppointments",
+                          lambda ds: [r["Id"] for r in ds.tables["ContactAction"] if r["ObjectType"] == "Appointment"]),
+    "/campaigns": ("ListCampaignsResponse", "campaigns", lambda ds: [r["Id"] for r in ds.tables["Campaign"]]),
+    "/leadSources/-/expenses": ("ListLeadSourceExpensesResponse", "lead_source_expenses",
+                                lambda ds: [r["Id"] for r in ds.tables["LeadSourceExpense"]]),
+    "/leadSources/-/recurringExpenses": ("ListLeadSourceRecurringExpensesResponse", "lead_source_recurring_expenses",
+                                         lambda ds: [r["Id"] for r in ds.tables["LeadSourceRecurringExpense"]]),
+}
+
+
+@pytest.mark.parametrize("path", sorted(ACTIVITY))
+def test_activity_lists_parse_with_sdk_and_cover_their_table(http, server, ds, path):
+    model, envelope, expected = ACTIVITY[path]
+    page = get(http, server, path, page_size=5)
+    parsed = getattr(models, model).from_dict(page)
+    assert parsed.to_dict()  # strict SDK types (e.g. Task.priority enum) accepted every record
+    records = walk(http, server, path, envelope, page_size=40)
+    assert sorted(int(r["id"]) for r in records) == sorted(expected(ds))
+
+
+def test_opportunity_fields_filters_and_custom_fields(http, server, ds):
+    lead = next(r for r in ds.tables["Lead"] if "_dealsource" in r)
+    plain = get(http, server, f"/opportunities/{lead['Id']}")
+    assert "custom_fields" not in plain and "status_id" not in plain
+    full = get(http, server, f"/opportunities/{lead['Id']}", fields="custom_fields,status_id")
+    models.RestV2Opportunity.from_dict(full)
+    assert full["custom_fields"] == [{"id": "20", "content": lead["_dealsource"]}]
+    assert full["status_id"] == str(lead["StatusID"]) and full["stage"]["id"] == str(lead["StageID"])
+    by_source = walk(http, server, "/opportunities", "opportunities", filter=f"dealsource=={lead['_dealsource']}")
+    assert {o["id"] for o in by_source} == {str(r["Id"]) for r in ds.tables["Lead"]
+                                            if r.get("_dealsource") == lead["_dealsource"]}
+    above = walk(http, server, "/opportunities", "opportunities", filter="opportunity_id>10")
+    assert {int(o["id"]) for o in above} == {r["Id"] for r in ds.tables["Lead"] if r["Id"] > 10}
+    many = ",".join(str(i) for i in range(1, 102))
+    assert http.get(f"{server.base_url}{V2}/opportunities", params={"filter": f"ids=={many}"}).status_code == 400
+    assert http.get(f"{server.base_url}{V2}/opportunities",
+                    params={"filter": "ids==1;opportunity_id==1"}).status_code == 400
+
+
+def test_task_and_note_windows_and_filters(http, server, ds):
+    tasks = [r for r in ds.tables["ContactAction"] if r["ObjectType"] == "Task"]
+    cut = sorted(r["LastUpdated"] for r in tasks)[len(tasks) // 2]
+    since = cut.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    recent = walk(http, server, "/tasks", "tasks", filter=f"since_time=={since}", order_by="update_time desc")
+    assert [int(t["id"]) for t in recent] == [r["Id"] for r in sorted(
+        (r for r in tasks if r["LastUpdated"] >= cut), key=lambda r: (r["LastUpdated"], -r["Id"]), reverse=True)]
+    done = walk(http, server, "/tasks", "tasks", filter="is_completed==true")
+    assert {int(t["id"]) for t in done} == {r["Id"] for r in tasks if "CompletionDate" in r}
+    note = next(r for r in ds.tables["ContactAction"] if r["ObjectType"] == "Note")
+    mine = get(http, server, f"/contacts/{note['ContactId']}/notes")
+    models.ListNotesResponse.from_dict(mine)
+    assert {n["id"] for n in mine["notes"]} == {str(r["Id"]) for r in ds.tables["ContactAction"]
+                                                if r["ObjectType"] == "Note" and r["ContactId"] == note["ContactId"]}
+    word = note["ActionDescription"].split()[-1]
+    titled = walk(http, server, "/notes", "notes", filter=f"title=={word}")  # bare value: contains
+    assert {n["id"] for n in titled} == {str(r["Id"]) for r in ds.tables["ContactAction"] if r["ObjectType"] == "Note"
+                                         and word.lower() in r["ActionDescription"].lower()}
+
+
+def test_appointment_time_comparisons(http, server, ds):
+    rows = [r for r in ds.tables["ContactAction"] if r["ObjectType"] == "Appointment"]
+    cut = sorted(r["ActionDate"] for r in rows)[len(rows) // 2]
+    iso = cut.strftime("%Y-%m-%dT%H:%M:%SZ")
+    found = walk(http, server, "/taskAppointments", "taskAppointments", filter=f"start_time<{iso}")
+    assert {int(a["id"]) for a in found} == {r["Id"] for r in rows if r["ActionDate"] < cut}
+    bad = http.get(f"{server.base_url}{V2}/taskAppointments", params={"filter": "start_time>2025-01-01"})
+    assert bad.status_code == 400
+
+
+def test_users_page_size_is_1_to_100(http, server):
+    for size in ("0", "101"):
+        response = http.get(f"{server.base_url}{V2}/users", params={"page_size": size}, timeout=10)
+        assert response.status_code == 400 and response.json()["details"][0]["domain"] == "page_size"
+    assert len(get(http, server, "/users", page_size=100)["users"]) <= 100
+
+
+def test_tag_applications_across_tags_and_contacts(http, server, ds):
+    applications = ds.tables["ContactGroupAssign"]
+    tags = sorted({a["GroupId"] for a in applications})[:3]
+    body = get(http, server, "/tags/-/contacts", filter=f"tag_ids=={','.join(map(str, tags))}", page_size=5)
+    models.ListTagContactAssociationsResponse.from_dict(body)
+    found = walk(http, server, "/tags/-/contacts", "contacts", filter=f"tag_ids=={','.join(map(str, tags))}")
+    assert sorted((int(a["contact_id"]), int(a["tag_id"])) for a in found) == sorted(
+        (a["ContactId"], a["GroupId"]) for a in applications if a["GroupId"] in tags)
+    contacts = sorted({a["ContactId"] for a in applications})[:4]
+    by_contact = walk(http, server, "/contacts/-/tags", "tags", filter=f"contact_ids=={','.join(map(str, contacts))}")
+    models.ListContactTagAssociationsResponse.from_dict({"tags": by_contact})
+    assert sorted((int(a["contact_id"]), int(a["tag_id"])) for a in by_contact) == sorted(
+        (a["ContactId"], a["GroupId"]) for a in applications if a["ContactId"] in contacts)
+    for path in ("/tags/-/contacts", "/contacts/-/tags"):
+        assert http.get(f"{server.base_url}{V2}{path}", timeout=10).status_code == 400  # id list required
+    one = get(http, server, f"/contacts/{contacts[0]}/tags")
+    models.ListContactTagsResponse.from_dict(one)
+    assert {t["tag"]["id"] for t in one["tags"]} == {str(a["GroupId"]) for a in applications
+                                                     if a["ContactId"] == contacts[0]}
+
+
+def test_run_report_pages_saved_search_results(http, server, ds):
+    import json as _json
+    saved = ds.tables["SavedFilter"][0]["Id"]
+    expected = ds.collections["saved_searches"][saved]["contact_ids"]
+    url = f"{server.base_url}{V2}/reporting/reports/{saved}:run"
+    seen, token = [], ""
+    while True:
+        request = {"page_size": 7, **({"page_token": token} if token else {})}
+        response = http.post(url, params={"runReportRequest": _json.dumps(request)}, timeout=10)  # as SDK 2.0.26
+        assert response.status_code == 200, response.text
+        body = response.json()
+        models.ReportExecutionResult.from_dict(body)
+        for row in body["results"]:
+            values = {c["field_name"]: c["value"] for c in row["columns"]}
+            assert all(isinstance(v, str) for v in values.values())
+            seen.append(int(values["ContactId"]))
+        token = body["page_token"]
+        if not token:
+            break
+    assert seen == expected
+    assert http.get(url, timeout=10).status_code == 405  # the route is POST-only
+    assert http.post(f"{server.base_url}{V2}/tags", timeout=10).status_code == 405

@@ -132,10 +132,11 @@ class CrmGateway:
             return await self.xmlrpc.handle(request)
         if path in XMLRPC_PATHS or (found := self.rest.match(path)) is None:
             return not_found()
-        if request.method != "GET":
+        by_method, params = found
+        if request.method not in by_method:
             return ApiError(405, f"Method {request.method} not allowed on {path}", domain="method",
-                            resource=getattr(found[0], "resource", "")).response()
-        return await self.rest.call(found[0], request, found[1])
+                            resource=getattr(next(iter(by_method.values())), "resource", "")).response()
+        return await self.rest.call(by_method[request.method], request, params)
 
 
 class SandboxStarlette(Starlette):

@@ -67,6 +67,8 @@ WEBFORM_NAMES = ("Newsletter Signup", "Contact Us", "Free Consultation", "Webina
 # DataFormField.DataType codes (keap-xmlrpc.md §5.1) for the v2 field types the dataset uses.
 DATA_TYPE_CODES = {"TEXT": 15, "WHOLE_NUMBER": 12, "DATE": 13, "DECIMAL": 11, "DATE_TIME": 14}
 CONTACT_CUSTOM_GROUP_ID = 2
+OPPORTUNITY_CUSTOM_FIELD_ID = 20  # DataFormField "dealsource" (FormId -4), a dropdown
+OPPORTUNITY_DEAL_SOURCES = ("Inbound", "Outbound", "Partner")
 SAVED_SEARCH_COLUMNS = {"ContactId": "Contact Id", "ContactName.firstName": "First Name",
                         "ContactName.lastName": "Last Name", "Email": "Email", "Phone1": "Phone 1",
                         "City": "City", "State": "State", "Tags": "Tag Ids",
@@ -107,8 +109,8 @@ def build(ds) -> None:
     tables, collections = ds.tables, ds.collections
     collections["crm_times"] = {}
     builders = (_users, _lead_sources, _tags, _companies, _custom_field_model, _contacts,
-                _tag_assignments, _opportunities, _campaigns, _contact_actions, _files,
-                _saved_searches, _webforms, _legacy_modules)
+                _tag_assignments, _opportunities, _opportunity_custom_values, _campaigns, _contact_actions,
+                _files, _saved_searches, _webforms, _legacy_modules)
     for builder in builders:
         builder(ds, tables, collections, ds._rng(f"crm:{builder.__name__.strip('_')}"))
 
@@ -257,8 +259,9 @@ def _custom_field_model(ds, tables, collections, rng):
     fields = [{"Id": int(fid), "FormId": -1, "GroupId": CONTACT_CUSTOM_GROUP_ID, "Name": label,
                "Label": label, "DataType": DATA_TYPE_CODES[ftype], "ListRows": 0}
               for fid, label, ftype in CONTACT_CUSTOM_FIELDS]
-    fields.append({"Id": 20, "FormId": -4, "GroupId": 4, "Name": "dealsource", "Label": "Deal Source",
-                   "DataType": 21, "Values": "Inbound\nOutbound\nPartner", "ListRows": 0})
+    fields.append({"Id": OPPORTUNITY_CUSTOM_FIELD_ID, "FormId": -4, "GroupId": 4, "Name": "dealsource",
+                   "Label": "Deal Source", "DataType": 21, "Values": "\n".join(OPPORTUNITY_DEAL_SOURCES),
+                   "ListRows": 0})
     tables["DataFormField"] = fields
 
 
@@ -377,6 +380,17 @@ def _opportunities(ds, tables, collections, rng):
                           "ApplicationDate": lead["DateCreated"],
                           "EstimatedCloseDate": lead.get("EstimatedCloseDate", lead["DateCreated"])}
                          for i, lead in enumerate(leads[:3])]
+
+
+def _opportunity_custom_values(ds, tables, collections, rng):
+    """The opportunity custom field ``dealsource`` (DataFormField 20) on ~60% of the leads.
+
+    Its own random stream, so adding it left every other generated value unchanged.
+    """
+    options = OPPORTUNITY_DEAL_SOURCES
+    for lead in tables["Lead"]:
+        if rng.random() < 0.6:
+            lead["_dealsource"] = options[int(rng.random() * len(options))]
 
 
 def _lead(ds, rng, clock, lead_id, contact) -> dict:

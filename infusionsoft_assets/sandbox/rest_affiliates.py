@@ -16,21 +16,19 @@ and ``commission_total = amount_earned − clawbacks``. Summaries are window-sco
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from .dataset import iso_ms, to_ms
 from .ledger_affiliates import ledger_for
+from .rest_v1 import V1, V1Error, v1_endpoint, v1_int, v1_order, v1_page, v1_time, v1_window
 from .rest_v2 import (EXACT, LIST, NUMBER, TIME, WILDCARD, ApiError, ListResource, json_response,
                       matches_text, parse_time_ms)
 
 V2 = "/rest/v2"
-V1 = "/rest/v1"
-_OPS = {"==": int.__eq__, ">": int.__gt__, "<": int.__lt__, ">=": int.__ge__, "<=": int.__le__}
+_OPS = {"==": int.__eq__, "!=": int.__ne__, ">": int.__gt__, "<": int.__lt__, ">=": int.__ge__,
+        "<=": int.__le__}
 PAY_TYPE_V1 = {"CASH": "Cash", "CHECK": "Check", "CREDIT_CARD": "Credit Card",
                "CREDIT_CARD_MANUAL": "Credit Card (Manual)", "MONEY_ORDER": "Money Order",
                "ADJUSTMENT": "Adjustment", "CREDIT": "Credit", "REFUND": "Refund"}
@@ -360,84 +358,6 @@ class V2Affiliates:
 # --------------------------------------------------------------------------- v1
 
 
-class V1Error(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-def v1_time(ms: int) -> str:
-    """v1's observed form: milliseconds and a colon-less offset (``2024-11-20T18:34:12.000+0000``)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}+0000"
-
-
-def _v1_int(params, name: str, default: int | None = None) -> int | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise V1Error(400, f"Invalid value for {name}: {raw}") from None
-
-
-def _v1_bound(params, name: str) -> int | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    text = raw.strip().replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":  # +0000 -> +00:00
-        text = text[:-2] + ":" + text[-2:]
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise V1Error(400, f"Invalid date for {name}: {raw}") from None
-    if moment.tzinfo is None:
-        raise V1Error(400, f"Invalid date for {name}: {raw} (a time zone is required)")
-    return to_ms(moment)
-
-
-def _v1_window(params) -> tuple[int | None, int | None]:
-    """Inclusive since/until as a half-open ms window."""
-    until = _v1_bound(params, "until")
-    return _v1_bound(params, "since"), (None if until is None else until + 1)
-
-
-def _v1_order(params, allowed: dict, default: str):
-    order = params.get("order") or default
-    key = allowed.get(order)
-    direction = (params.get("order_direction") or "ASCENDING").upper()
-    if order not in allowed or direction not in ("ASCENDING", "DESCENDING"):
-        raise V1Error(400, f"Invalid order '{order}' / order_direction '{direction}'")
-    return key, direction == "DESCENDING"
-
-
-def v1_page(request: Request, envelope: str, rows: list[dict]) -> Response:
-    """Slice by limit/offset and wrap in Keap's v1 envelope; ``next`` is present even when exhausted."""
-    params = request.query_params
-    limit = _v1_int(params, "limit", 1000) or 1000
-    offset = max(_v1_int(params, "offset", 0), 0)
-    if limit < 0:
-        raise V1Error(400, "limit must be positive")
-    kept = [(k, v) for k, v in params.multi_items() if k not in ("limit", "offset")]
-    base = f"{request.url.scheme}://{request.url.netloc}{request.url.path.rstrip('/')}/?"
-
-    def url(at: int) -> str:
-        return base + urlencode([("limit", limit), ("offset", at), *kept])
-
-    return json_response({envelope: rows[offset:offset + limit], "count": len(rows),
-                          "next": url(offset + limit), "previous": url(max(offset - limit, 0))})
-
-
-def v1_endpoint(fn):
-    async def handler(request: Request, **path) -> Response:
-        try:
-            return fn(request, **path)
-        except V1Error as exc:
-            return json_response({"message": exc.message}, status=exc.status)
-    return handler
-
-
 class V1Affiliates:
     def __init__(self, ds):
         self.ds, self.ledger = ds, ledger_for(ds)
@@ -489,7 +409,7 @@ class V1Affiliates:
         for name, check in checks.items():
             if p.get(name):
                 rows = [r for r in rows if check(r, p[name])]
-        key, desc = _v1_order(p, {"id": lambda r: r["Id"], "name": lambda r: ((r.get("AffName") or "").lower(), r["Id"])}, "id")
+        key, desc = v1_order(p, {"id": lambda r: r["Id"], "name": lambda r: ((r.get("AffName") or "").lower(), r["Id"])}, "id")
         return v1_page(request, "affiliates", [self.affiliate(r) for r in sorted(rows, key=key, reverse=desc)])
 
     def one(self, request: Request, id: str) -> Response:
@@ -505,37 +425,37 @@ class V1Affiliates:
 
     def commissions(self, request: Request) -> Response:
         p = request.query_params
-        lo, hi = _v1_window(p)
-        aff = _v1_int(p, "affiliateId")
+        lo, hi = v1_window(p)
+        aff = v1_int(p, "affiliateId")
         if aff is not None:
             rows = self.ledger.commissions(aff, lo, hi)
         else:  # no affiliate: every affiliate's commissions in the window
             rows = [c for a in self.ledger.affiliates for c in self.ledger.commissions(a, lo, hi)]
-        _, desc = _v1_order(p, {"DATE_EARNED": None}, "DATE_EARNED")
+        _, desc = v1_order(p, {"DATE_EARNED": None}, "DATE_EARNED")
         rows = sorted(rows, key=lambda c: (c["earned_ms"], c["affiliate_id"], c["invoice_id"]), reverse=desc)
         return v1_page(request, "commissions", [self.commission(c) for c in rows])
 
     def clawbacks(self, request: Request, affiliateId: str) -> Response:
         aff = self._known(affiliateId)
-        _, desc = _v1_order(request.query_params, {"DATE_EARNED": None}, "DATE_EARNED")
-        rows = self.ledger.clawbacks(aff, *_v1_window(request.query_params))
+        _, desc = v1_order(request.query_params, {"DATE_EARNED": None}, "DATE_EARNED")
+        rows = self.ledger.clawbacks(aff, *v1_window(request.query_params))
         return v1_page(request, "clawbacks", [self.clawback(c) for c in (rows[::-1] if desc else rows)])
 
     def payments(self, request: Request, affiliateId: str) -> Response:
         aff = self._known(affiliateId)
-        key, desc = _v1_order(request.query_params, {"ID": lambda x: x["id"], "DATE": lambda x: (x["pay_ms"], x["id"]),
+        key, desc = v1_order(request.query_params, {"ID": lambda x: x["id"], "DATE": lambda x: (x["pay_ms"], x["id"]),
                                                      "AMOUNT": lambda x: (x["amount"], x["id"])}, "DATE")
-        rows = sorted(self.ledger.payouts(aff, *_v1_window(request.query_params)), key=key, reverse=desc)
+        rows = sorted(self.ledger.payouts(aff, *v1_window(request.query_params)), key=key, reverse=desc)
         return v1_page(request, "payments", [{"amount": x["amount"], "date": v1_time(x["pay_ms"]), "id": x["id"],
                                               "notes": x["notes"], "type": PAY_TYPE_V1[x["pay_type"]]} for x in rows])
 
     def programs(self, request: Request) -> Response:
         p = request.query_params
         rows = self.ds.commission_programs
-        aff = _v1_int(p, "affiliate_id")
+        aff = v1_int(p, "affiliate_id")
         if aff is not None:
             rows = [r for r in rows if str(aff) in r["affiliate_ids"]]
-        key, desc = _v1_order(p, {"id": lambda r: int(r["id"]), "name": lambda r: (r["name"].lower(), int(r["id"])),
+        key, desc = v1_order(p, {"id": lambda r: int(r["id"]), "name": lambda r: (r["name"].lower(), int(r["id"])),
                                   "priority": lambda r: (int(r["priority"]), int(r["id"]))}, "id")
         # affiliate_id is non-zero only for a per-affiliate override program; the sandbox has none.
         return v1_page(request, "programs", [{"affiliate_id": 0, "id": int(r["id"]), "name": r["name"],
@@ -547,7 +467,7 @@ class V1Affiliates:
         rows = self.ds.collections["redirect_links"]
         if p.get("affiliate_id"):
             rows = [r for r in rows if str(r["affiliate_id"]) == p["affiliate_id"]]
-        key, desc = _v1_order(p, {"id": lambda r: r["id"], "name": lambda r: (r["name"].lower(), r["id"])}, "id")
+        key, desc = v1_order(p, {"id": lambda r: r["id"], "name": lambda r: (r["name"].lower(), r["id"])}, "id")
         return v1_page(request, "redirects", [
             {"affiliate_id": r["affiliate_id"], "id": r["id"], "local_url_code": r["code"], "name": r["name"],
              "program_ids": r["program_ids"], "redirect_url": r["website_address"]}
@@ -562,7 +482,7 @@ class V1Affiliates:
         for aff in ids:
             t = self.ledger.totals(aff)
             rows.append({"affiliate_id": aff, "amount_earned": t.earned, "balance": t.balance, "clawbacks": t.clawbacks})
-        key, desc = _v1_order(p, {name: (lambda n: lambda r: (r[n], r["affiliate_id"]))(name)
+        key, desc = v1_order(p, {name: (lambda n: lambda r: (r[n], r["affiliate_id"]))(name)
                                   for name in ("affiliate_id", "amount_earned", "balance", "clawbacks")}, "affiliate_id")
         rows.sort(key=key, reverse=desc)
         return json_response({"summaries": rows, "count": len(rows)})

@@ -15,13 +15,18 @@ Implemented: ``/v2/tags`` (+``/{tag_id}``), ``/v2/tags/categories``, ``/v2/tags/
 from __future__ import annotations
 
 import base64
+import json
+import operator
+import re
 from typing import Callable
 
 from starlette.responses import Response
 
 from .dataset import CONTACT_CUSTOM_FIELDS, iso_ms
-from .rest_v2 import (CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS, EXACT, TIME, WILDCARD, ApiError,
-                      ListResource, json_response, matches_text, parse_fields, parse_time_ms)
+from .rest_v2 import (CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS, DEFAULT_PAGE_SIZE, EXACT, LIST, MAX_PAGE_SIZE,
+                      NUMBER, TIME, WILDCARD, ApiError, Condition, ListResource, decode_page_token,
+                      encode_page_token, json_response, matches_text, parse_fields, parse_filter,
+                      parse_order_by, parse_page_size, parse_time_ms, query_fingerprint)
 
 
 def _ms(moment) -> int:
@@ -32,43 +37,149 @@ def _iso(moment) -> str | None:
     return None if moment is None else iso_ms(_ms(moment))
 
 
+# Filter kind handled here rather than by rest_v2's parser: a time compared with ==, <, <=, >, >=
+# (taskAppointments, lead-source expenses). rest_v2's TIME kind only takes `==`.
+COMPARE_TIME = "compare_time"
+_PART = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|>=|<=|>|<)(.*)$", re.S)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$")
+_COMPARE = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, "<": operator.lt, ">=": operator.ge,
+            "<=": operator.le}
+
+
+class Match:
+    """A filter spec whose test is its own: ``test(record, condition) -> bool``."""
+
+    def __init__(self, test: Callable):
+        self.test = test
+
+
 class RecordsResource(ListResource):
     """A v2 list over pre-rendered records.
 
-    ``filter_keys``: filter name -> record key. A TIME filter named ``since_*`` keeps
-    ``key >= T``, ``until_*`` keeps ``key < T`` (half-open, like contacts). ``order_keys``: order_by
-    field -> record key; the default order is ``id`` ascending (numeric).
+    ``filter_keys``: filter name -> record key (dotted for nested, or a callable of the record, or a
+    :class:`Match`). A TIME filter named ``since_*`` keeps ``key >= T``, ``until_*`` keeps ``key < T``
+    (half-open, like contacts); NUMBER and COMPARE_TIME filters compare; LIST keeps any of the ids.
+    ``order_keys``: order_by field -> record key or callable; the default order is ``id`` ascending.
+    ``optional``: fields left out unless named in ``fields`` (Keap's "optional properties").
+    ``page_sizes``: the accepted page_size range (users: 1..100). ``rules``: callables
+    ``(conditions, resource)`` raising ApiError for invalid combinations.
     """
 
     def __init__(self, resource: str, envelope: str, records: list[dict], filters: dict[str, str],
-                 filter_keys: dict[str, str], order_keys: dict[str, str]):
+                 filter_keys: dict, order_keys: dict, *, optional: tuple[str, ...] = (),
+                 page_sizes: tuple[int, int] = (0, MAX_PAGE_SIZE), rules: tuple = (),
+                 default_key: Callable | None = None):
         super().__init__()
-        self.resource, self.envelope, self.records = resource, envelope, records
+        self.resource, self.envelope = resource, envelope
+        # A callable is rendered on first use: big record sets cost nothing until asked for.
+        self._records, self._render = (None, records) if callable(records) else (records, None)
         self.filters, self.filter_keys, self.order_keys = filters, filter_keys, order_keys
         self.order_fields = tuple(order_keys)
+        self.optional, self.page_sizes, self.rules = optional, page_sizes, rules
+        self.default_key = default_key or (lambda r: int(r["id"]))
+        if optional:
+            self.fields = optional
+
+    @property
+    def records(self) -> list[dict]:
+        if self._records is None:
+            self._records = self._render()
+        return self._records
+
+    # ----------------------------------------------------------------- query parsing
+
+    def page(self, params):
+        raw_filter = params.get("filter") or ""
+        conditions = self.parse(raw_filter)
+        order = parse_order_by(params.get("order_by"), self.order_fields, self.resource)
+        size = self._page_size(params.get("page_size"))
+        keys = self._keys(params)
+        fingerprint = query_fingerprint(self.envelope, raw_filter, order)
+        token = params.get("page_token")
+        offset = decode_page_token(token, fingerprint, self.resource) if token else 0
+        rows = self._selected(raw_filter, conditions, order)
+        end = offset + size
+        return rows[offset:end], keys, encode_page_token(end, fingerprint) if end < len(rows) else ""
+
+    def parse(self, raw: str) -> list[Condition]:
+        plain, timed = [], []
+        for part in raw.split(";"):
+            found = _PART.match(part)
+            if found and self.filters.get(found.group(1)) == COMPARE_TIME:
+                timed.append(self._time_condition(*found.groups()))
+            else:
+                plain.append(part)
+        kinds = {name: kind for name, kind in self.filters.items() if kind != COMPARE_TIME}
+        conditions = parse_filter(";".join(plain), kinds, self.resource) + timed
+        for rule in self.rules:
+            rule(conditions, self.resource)
+        return conditions
+
+    def _time_condition(self, field: str, op: str, value: str) -> Condition:
+        value = value.strip()
+        if op == "!=" or not _ISO.match(value):
+            raise ApiError(400, f"Invalid filter '{field}{op}{value}': use ==, <, <=, >, >= with an "
+                           "ISO-8601 date-time", domain="filter", resource=self.resource)
+        return Condition(field, op, value)
+
+    def _page_size(self, raw: str | None) -> int:
+        low, high = self.page_sizes
+        if raw is None or raw.strip() == "":
+            return min(high, DEFAULT_PAGE_SIZE)
+        size = parse_page_size(raw, self.resource) if raw.strip() != "0" else 0
+        if not low <= size <= high:
+            raise ApiError(400, f"Invalid page_size {size}: must be between {low} and {high}",
+                           domain="page_size", resource=self.resource)
+        return size or min(high, DEFAULT_PAGE_SIZE)
+
+    def _keys(self, params):
+        if not self.optional:
+            return None
+        requested = parse_fields(params.getlist("fields"), self.optional, self.resource) or []
+        base = tuple(k for k in (self.records[0] if self.records else {}) if k not in self.optional)
+        return base + tuple(k for k in requested if k in self.optional)
+
+    # ----------------------------------------------------------------- selection and rendering
 
     def select(self, conditions, order):
         rows = self.records
         for cond in conditions:
             rows = [r for r in rows if self._matches(r, cond)]
-        rows = sorted(rows, key=lambda r: int(r["id"]))
+        rows = sorted(rows, key=self.default_key)
         if order is not None:
             key = self.order_keys[order[0]]
-            rows = sorted(rows, key=lambda r: (r.get(key) is not None, _sortable(r.get(key))),
-                          reverse=order[1])
+            value = key if callable(key) else (lambda r, k=key: _lookup(r, k))
+            rows = sorted(rows, key=lambda r: (value(r) is not None, _sortable(value(r))), reverse=order[1])
         return rows
 
     def _matches(self, record: dict, cond) -> bool:
-        value = _lookup(record, self.filter_keys[cond.field])
-        if self.filters[cond.field] == TIME:
-            if value is None:
-                return False
-            bound = parse_time_ms(cond.value)
-            ms = parse_time_ms(value)
+        spec = self.filter_keys[cond.field]
+        if isinstance(spec, Match):
+            return spec.test(record, cond)
+        value = spec(record) if callable(spec) else _lookup(record, spec)
+        kind = self.filters[cond.field]
+        if kind == LIST:
+            return value is not None and str(value) in {v.strip() for v in cond.value.split(",")}
+        if value is None:
+            return False
+        if kind == TIME:
+            bound, ms = parse_time_ms(cond.value), parse_time_ms(value)
             return ms >= bound if cond.field.startswith("since") else ms < bound
+        if kind == COMPARE_TIME:
+            return _COMPARE[cond.op](parse_time_ms(value), parse_time_ms(cond.value))
+        if kind == NUMBER:
+            return _COMPARE[cond.op](float(value), float(cond.value))
         if isinstance(value, bool):
             return str(value).lower() == cond.value.lower()
-        return matches_text(None if value is None else str(value), cond)
+        return matches_text(str(value), cond)
+
+    def body(self, params) -> bytes:
+        if self.records and "id" in self.records[0]:
+            return super().body(params)
+        # Association rows carry no id for the fragment cache to key on: plain JSON.
+        chunk, _, next_token = self.page(params)
+        return json.dumps({self.envelope: chunk, "next_page_token": next_token},
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _lookup(record: dict, key: str):
@@ -225,6 +336,373 @@ def tagged_contact_records(ds, tag_id: int) -> list[dict]:
     return out
 
 
+# --------------------------------------------------------------------------- sales, tasks, notes, marketing
+
+PRIORITIES = {1: "CRITICAL", 2: "ESSENTIAL", 3: "NONESSENTIAL"}  # ContactAction.Priority -> v2 enum
+
+
+def _sid(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _users_by_id(ds) -> dict[int, dict]:
+    return {row["Id"]: row for row in ds.tables["User"]}
+
+
+def _custom_values(row: dict, fields: list[dict]) -> list[dict]:
+    """``[{id, content}]`` for the DataFormField rows ``fields`` (content None when the row has none)."""
+    return [{"id": str(f["Id"]), "content": row.get("_" + f["Name"])} for f in fields]
+
+
+def _form_fields(ds, form_id: int) -> list[dict]:
+    return [f for f in ds.tables["DataFormField"] if f["FormId"] == form_id]
+
+
+def _stage_entries(ds) -> dict[int, object]:
+    """Lead id -> when it entered its current stage (its last move; StageMove rows are in move order)."""
+    return {move["OpportunityId"]: move["MoveDate"] for move in ds.tables["StageMove"]}
+
+
+def opportunity_records(ds) -> list[dict]:
+    from .data_crm import STAGES, contact_row
+
+    users, fields, entered = _users_by_id(ds), _form_fields(ds, -4), _stage_entries(ds)
+    stages = {row["Id"]: (row, probability) for row, (*_, probability) in zip(ds.tables["Stage"], STAGES)}
+    statuses = {row["Id"]: row["StatusName"] for row in ds.tables["Status"]}
+    out = []
+    for lead in ds.tables["Lead"]:
+        contact = contact_row(ds, lead["ContactID"]) if "ContactID" in lead else None
+        stage, probability = stages[lead["StageID"]]
+        user = users.get(lead.get("UserID"))
+        out.append({
+            "id": str(lead["Id"]),
+            "contact": None if contact is None else {
+                "id": str(contact["Id"]), "email": contact.get("Email"), "city": contact.get("City"),
+                "state": contact.get("State"), "first_name": contact.get("FirstName"),
+                "last_name": contact.get("LastName"), "company_name": contact.get("Company"),
+                "job_title": contact.get("JobTitle"), "phone_number": contact.get("Phone1")},
+            "stage": {"id": str(stage["Id"]), "name": stage["StageName"],
+                      "details": {"probability": probability, "stage_order": stage["StageOrder"],
+                                  "target_num_days": stage["TargetNumDays"], "checklist_items": []},
+                      "reasons": []},
+            "user": None if user is None else {"id": str(user["Id"]), "first_name": user["FirstName"],
+                                               "last_name": user["LastName"]},
+            "opportunity_title": lead["OpportunityTitle"],
+            "next_action_time": _iso(lead.get("NextActionDate")),
+            "next_action_notes": lead.get("NextActionNotes"),
+            "opportunity_notes": lead.get("OpportunityNotes"),
+            "estimated_close_time": _iso(lead.get("EstimatedCloseDate")),
+            # The legacy table has no forecast flag; open opportunities are the ones forecast.
+            "include_in_forecast": lead.get("StatusID") == 1,
+            "projected_revenue_low": lead.get("ProjectedRevenueLow"),
+            "projected_revenue_high": lead.get("ProjectedRevenueHigh"),
+            "created_time": _iso(lead["DateCreated"]), "last_updated_time": _iso(lead["LastUpdated"]),
+            "affiliate_id": _sid(lead.get("AffiliateId")), "lead_source": lead.get("Leadsource"),
+            # optional properties (`fields=`)
+            "custom_fields": _custom_values(lead, fields), "created_by": _sid(lead.get("CreatedBy")),
+            "last_updated_by": _sid(lead.get("LastUpdatedBy")), "status_id": _sid(lead.get("StatusID")),
+            "monthly_revenue": None, "order_revenue": None, "objection": lead.get("Objection"),
+            "status": statuses.get(lead.get("StatusID")),
+            "stage_entrance_time": _iso(entered.get(lead["Id"], lead["DateCreated"])),
+        })
+    return out
+
+
+OPPORTUNITY_OPTIONAL = ("custom_fields", "created_by", "last_updated_by", "status_id", "monthly_revenue",
+                        "order_revenue", "objection", "status", "stage_entrance_time")
+
+
+def _actions(ds, kind: str) -> list[dict]:
+    return [row for row in ds.tables["ContactAction"] if row["ObjectType"] == kind]
+
+
+def task_records(ds) -> list[dict]:
+    return [{"id": str(a["Id"]), "title": a.get("ActionDescription"), "description": a.get("CreationNotes"),
+             "type": a["ActionType"].upper() if a.get("ActionType") else None,
+             "priority": PRIORITIES.get(a.get("Priority")), "completed": "CompletionDate" in a,
+             "create_time": _iso(a["CreationDate"]), "modification_time": _iso(a["LastUpdated"]),
+             "completion_time": _iso(a.get("CompletionDate")), "due_time": _iso(a.get("ActionDate")),
+             "remind_time_mins": None, "assigned_to_user_id": _sid(a.get("UserID")),
+             "created_by_user_id": _sid(a.get("CreatedBy")), "last_updated_by_user_id": _sid(a.get("LastUpdatedBy")),
+             "contact_id": _sid(a.get("ContactId")), "opportunity_id": _sid(a.get("OpportunityId")),
+             "accepted": bool(a.get("Accepted")), "custom_fields": []}
+            for a in _actions(ds, "Task")]
+
+
+def note_records(ds) -> list[dict]:
+    users = _users_by_id(ds)
+
+    def user(uid):
+        row = users.get(uid)
+        return None if row is None else {"id": str(uid), "given_name": row["FirstName"],
+                                         "family_name": row["LastName"], "email_address": row["Email"]}
+
+    return [{"id": str(a["Id"]), "text": a.get("CreationNotes"), "title": a.get("ActionDescription"),
+             "type": a.get("ActionType"), "contact_id": _sid(a.get("ContactId")),
+             "assigned_to_user": user(a.get("UserID")), "create_time": _iso(a["CreationDate"]),
+             "update_time": _iso(a["LastUpdated"]), "last_updated_by_user_id": _sid(a.get("LastUpdatedBy")),
+             "pinned_at": None, "created_by_user_id": _sid(a.get("CreatedBy")), "custom_fields": []}
+            for a in _actions(ds, "Note")]
+
+
+def appointment_records(ds) -> list[dict]:
+    return [{"id": str(a["Id"]), "title": a.get("ActionDescription"), "description": a.get("CreationNotes"),
+             "location": None, "contact_id": _sid(a.get("ContactId")), "user_id": _sid(a.get("UserID")),
+             "start_time": _iso(a.get("ActionDate")), "end_time": _iso(a.get("EndDate")),
+             "create_time": _iso(a["CreationDate"]), "update_time": _iso(a["LastUpdated"])}
+            for a in _actions(ds, "Appointment")]
+
+
+def campaign_counts(ds) -> dict[int, tuple[int, int]]:
+    """Campaign id -> (active, completed) members; a Campaignee no longer Active has completed."""
+    counts: dict[int, list[int]] = {}
+    for member in ds.tables["Campaignee"]:
+        slot = counts.setdefault(member["CampaignId"], [0, 0])
+        slot[0 if member["Status"] == "Active" else 1] += 1
+    return {cid: (a, c) for cid, (a, c) in counts.items()}
+
+
+def campaign_records(ds) -> list[dict]:
+    counts = campaign_counts(ds)
+    out = []
+    for row in ds.tables["Campaign"]:
+        created, _ = _times(ds, "Campaign", row["Id"])
+        active, completed = counts.get(row["Id"], (0, 0))
+        published = row["Status"] == "Active"
+        out.append({"id": str(row["Id"]), "name": row["Name"], "locked": False, "date_created": created,
+                    "published_date": created if published else None, "published_status": published,
+                    "error_message": None, "time_zone": None, "published_time_zone": None,
+                    "created_by_global_id": None, "active_contact_count": active,
+                    "completed_contact_count": completed})
+    return out
+
+
+def _currency(amount: float) -> dict:
+    """A v2 ``CurrencyValue``: minor units plus the tenant-formatted amount (the sandbox bills in USD)."""
+    return {"amount": round(amount * 100), "currency_code": "USD", "formatted_amount": f"${amount:,.2f}"}
+
+
+def expense_records(ds) -> list[dict]:
+    # The legacy table has no create/update columns: an expense is recorded when incurred.
+    return [{"id": str(e["Id"]), "title": e.get("Title"), "notes": e.get("Notes"), "amount": _currency(e["Amount"]),
+             "lead_source_id": str(e["LeadSourceId"]),
+             "lead_source_recurring_expense_id": _sid(e.get("LeadSourceRecurringExpenseId")),
+             "create_time": _iso(e["DateIncurred"]), "update_time": _iso(e["DateIncurred"]),
+             "incurred_time": _iso(e["DateIncurred"])}
+            for e in ds.tables["LeadSourceExpense"]]
+
+
+def recurring_expense_records(ds) -> list[dict]:
+    return [{"id": str(e["Id"]), "title": e.get("Title"), "notes": e.get("Notes"), "amount": _currency(e["Amount"]),
+             "lead_source_id": str(e["LeadSourceId"]), "start_time": _iso(e.get("StartDate")),
+             "end_time": _iso(e.get("EndDate")), "next_expense_time": _iso(e.get("NextExpenseDate")),
+             "create_time": _iso(e["StartDate"]), "update_time": _iso(e["StartDate"])}
+            for e in ds.tables["LeadSourceRecurringExpense"]]
+
+
+def applied_tag_records(ds, contact_id: int, tags: dict[int, dict]) -> list[dict]:
+    return [{"tag": tags[a["GroupId"]], "applied_time": _iso(a["DateCreated"])}
+            for a in _applications_of_contact(ds).get(contact_id, ())]
+
+
+def _applications_of_contact(ds) -> dict[int, list[dict]]:
+    index = ds.collections.get("_tag_applications_by_contact")
+    if index is None:
+        index = {}
+        for row in ds.tables["ContactGroupAssign"]:
+            index.setdefault(row["ContactId"], []).append(row)
+        ds.collections["_tag_applications_by_contact"] = index
+    return index
+
+
+def association(row: dict) -> dict:
+    """A ``TagContactAssociation``: one tag application, as the cross-tag/contact lists give it."""
+    return {"contact_id": str(row["ContactId"]), "tag_id": str(row["GroupId"]),
+            "applied_at": _iso(row["DateCreated"])}
+
+
+# --------------------------------------------------------------------------- filter rules
+
+
+def at_most_100(field: str):
+    def rule(conditions, resource):
+        for cond in conditions:
+            if cond.field == field and len(cond.value.split(",")) > 100:
+                raise ApiError(400, f"{field} accepts at most 100 ids", domain="filter", resource=resource)
+    return rule
+
+
+def not_together(a: str, b: str):
+    def rule(conditions, resource):
+        if {a, b} <= {c.field for c in conditions}:
+            raise ApiError(400, f"{a} and {b} cannot be used together", domain="filter", resource=resource)
+    return rule
+
+
+def required(field: str):
+    def rule(conditions, resource):
+        if field not in {c.field for c in conditions}:
+            raise ApiError(400, f"filter must include {field}", domain="filter", resource=resource)
+    return rule
+
+
+def _contains_or_prefix(key: str) -> Match:
+    """Keap's note/campaign title match: a bare value matches anywhere, ``Foo*`` is a prefix."""
+    def test(record, cond):
+        value = record.get(key)
+        if value is None:
+            return False
+        value = value.lower()
+        return value.startswith(cond.stem) if cond.wildcard else cond.stem in value
+    return Match(test)
+
+
+def _user_or_unassigned(key: str) -> Match:
+    def test(record, cond):
+        if cond.value.upper() == "UNASSIGNED":
+            return record.get(key) is None
+        return record.get(key) == cond.value
+    return Match(test)
+
+
+def _category_or_none(record, cond) -> bool:
+    category = record["tag"]["category"]
+    if cond.value.upper() == "NONE":
+        return category is None
+    return category is not None and category["id"] == cond.value
+
+
+_SINCE_UNTIL = {"since_time": TIME, "until_time": TIME}
+_ID_ORDER = {"id": lambda r: int(r["id"])}
+
+
+def opportunities_resource(ds) -> RecordsResource:
+    custom = {f["Name"]: f for f in _form_fields(ds, -4)}
+    filters = {"stage_id": EXACT, "user_id": EXACT, "contact_id": EXACT, "opportunity_title": WILDCARD,
+               "lead_source_name": WILDCARD, "affiliate_id": EXACT, "opportunity_id": NUMBER, "ids": LIST,
+               "contact_phone": WILDCARD, "contact_city": WILDCARD, "contact_state": WILDCARD,
+               "projected_revenue_high": NUMBER, "projected_revenue_low": NUMBER,
+               **{name: WILDCARD for name in custom}}
+    keys = {"stage_id": "stage.id", "user_id": "user.id", "contact_id": "contact.id",
+            "opportunity_title": "opportunity_title", "lead_source_name": "lead_source",
+            "affiliate_id": "affiliate_id", "opportunity_id": "id", "ids": "id",
+            "contact_phone": "contact.phone_number", "contact_city": "contact.city",
+            "contact_state": "contact.state", "projected_revenue_high": "projected_revenue_high",
+            "projected_revenue_low": "projected_revenue_low",
+            **{name: _custom_content(str(f["Id"])) for name, f in custom.items()}}
+    orders = {"next_action_time": "next_action_time", "contact_name": _contact_name,
+              "opportunity_title": "opportunity_title", "created_time": "created_time",
+              "update_time": "last_updated_time"}
+    return RecordsResource("Opportunity", "opportunities", lambda: opportunity_records(ds), filters, keys,
+                           orders, optional=OPPORTUNITY_OPTIONAL,
+                           rules=(at_most_100("ids"), not_together("opportunity_id", "ids")))
+
+
+def _custom_content(field_id: str):
+    def content(record):
+        return next((cf["content"] for cf in record["custom_fields"] if cf["id"] == field_id), None)
+    return content
+
+
+def _contact_name(record) -> str | None:
+    contact = record["contact"]
+    if contact is None:
+        return None
+    return f"{contact.get('first_name') or ''} {contact.get('last_name') or ''}".strip().lower()
+
+
+def tasks_resource(ds) -> RecordsResource:
+    filters = {"contact_id": EXACT, "has_due_date": EXACT, "is_completed": EXACT, "user_id": EXACT,
+               "opportunity_id": EXACT, "task_ids": LIST, "priority": EXACT, **_SINCE_UNTIL, "id": NUMBER,
+               "title": WILDCARD}
+    keys = {"contact_id": "contact_id", "has_due_date": lambda r: r["due_time"] is not None,
+            "is_completed": "completed", "user_id": _user_or_unassigned("assigned_to_user_id"),
+            "opportunity_id": "opportunity_id", "task_ids": "id", "priority": "priority",
+            "since_time": "modification_time", "until_time": "modification_time", "id": "id", "title": "title"}
+    orders = {**_ID_ORDER, "create_time": "create_time", "due_time": "due_time", "update_time": "modification_time"}
+    return RecordsResource("Task", "tasks", lambda: task_records(ds), filters, keys, orders,
+                           optional=("custom_fields",), rules=(at_most_100("task_ids"),))
+
+
+NOTE_FILTERS = {"id": NUMBER, "ids": LIST, "title": WILDCARD, "contact_id": EXACT, "assigned_to_user_id": EXACT,
+                **_SINCE_UNTIL}
+NOTE_KEYS = {"id": "id", "ids": "id", "title": _contains_or_prefix("title"), "contact_id": "contact_id",
+             "assigned_to_user_id": "assigned_to_user.id", "since_time": "update_time", "until_time": "update_time"}
+NOTE_ORDERS = {**_ID_ORDER, "create_time": "create_time", "update_time": "update_time"}
+
+
+def notes_resource(records) -> RecordsResource:
+    return RecordsResource("Note", "notes", records, NOTE_FILTERS, NOTE_KEYS, NOTE_ORDERS,
+                           optional=("custom_fields",), rules=(not_together("id", "ids"),))
+
+
+def appointments_resource(ds) -> RecordsResource:
+    times = ("start_time", "end_time", "create_time", "update_time")
+    return RecordsResource("TaskAppointment", "taskAppointments", lambda: appointment_records(ds),
+                           {"contact_id": EXACT, "user_id": EXACT, **{t: COMPARE_TIME for t in times}},
+                           {"contact_id": "contact_id", "user_id": "user_id", **{t: t for t in times}},
+                           {t: t for t in times})
+
+
+def campaigns_resource(ds) -> RecordsResource:
+    updated = {cid: iso_ms(times[1]) for cid, times in ds.collections["crm_times"]["Campaign"].items()}
+    orders = {"name": "name", "publisheddate": "published_date", **_ID_ORDER,
+              "completedContactCount": "completed_contact_count", "activeContacts": "active_contact_count",
+              "datecreated": "date_created", "lastupdated": lambda r: updated[int(r["id"])]}
+    return RecordsResource("Campaign", "campaigns", campaign_records(ds), {"name": EXACT},
+                           {"name": _contains_or_prefix("name")}, orders)
+
+
+def _expense_resource(resource: str, envelope: str, records, times: tuple[str, ...]) -> RecordsResource:
+    filters = {"title": EXACT, "amount": NUMBER, **{t: COMPARE_TIME for t in times}}
+    keys = {"title": "title", "amount": "amount.amount", **{t: t for t in times}}
+    orders = {"title": "title", "amount": "amount.amount", **{t: t for t in times}}
+    return RecordsResource(resource, envelope, records, filters, keys, orders)
+
+
+def contact_tags_resource(records) -> RecordsResource:
+    filters = {"name": EXACT, "description": EXACT, "category_id": EXACT, "since_applied_time": TIME,
+               "until_applied_time": TIME, **_CREATE_UPDATE}
+    keys = {"name": "tag.name", "description": "tag.description", "category_id": Match(_category_or_none),
+            "since_applied_time": "applied_time", "until_applied_time": "applied_time",
+            **{name: f"tag.{key}" for name, key in _CREATE_UPDATE_KEYS.items()}}
+    orders = {"name": "tag.name", "create_time": "tag.create_time", "update_time": "tag.update_time",
+              "applied_time": "applied_time",
+              "category_id": lambda r: int(r["tag"]["category"]["id"]) if r["tag"]["category"] else None}
+    return RecordsResource("Tag", "tags", records, filters, keys, orders,
+                           default_key=lambda r: (r["applied_time"], int(r["tag"]["id"])))
+
+
+class AssociationsResource(RecordsResource):
+    """``/v2/tags/-/contacts`` and ``/v2/contacts/-/tags``: tag applications across many tags or contacts.
+
+    The required id-list filter picks the applications from an index instead of scanning them all.
+    """
+
+    def __init__(self, resource: str, envelope: str, id_filter: str, index: Callable[[], dict]):
+        filters = {id_filter: LIST, "since_applied_time": TIME, "until_applied_time": TIME}
+        keys = {id_filter: lambda r: None, "since_applied_time": "applied_at", "until_applied_time": "applied_at"}
+        super().__init__(resource, envelope, [], filters, keys, {"applied_time": "applied_at"},
+                         rules=(required(id_filter), at_most_100(id_filter)),
+                         default_key=lambda r: (r["applied_at"], int(r["contact_id"]), int(r["tag_id"])))
+        self.id_filter, self.index = id_filter, index
+
+    def select(self, conditions, order):
+        wanted = {int(v) for c in conditions if c.field == self.id_filter for v in c.value.split(",")}
+        index = self.index()
+        rows = [association(row) for key in sorted(wanted) for row in index.get(key, ())]
+        for cond in conditions:
+            if cond.field != self.id_filter:
+                rows = [r for r in rows if self._matches(r, cond)]
+        rows.sort(key=self.default_key)
+        return rows[::-1] if order is not None and order[1] else rows
+
+    def body(self, params) -> bytes:
+        chunk, _, next_token = self.page(params)
+        return json.dumps({self.envelope: chunk, "next_page_token": next_token},
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 # --------------------------------------------------------------------------- endpoint table
 
 _CREATE_UPDATE = {"since_create_time": TIME, "until_create_time": TIME, "since_update_time": TIME,
@@ -232,12 +710,13 @@ _CREATE_UPDATE = {"since_create_time": TIME, "until_create_time": TIME, "since_u
 _CREATE_UPDATE_KEYS = {"since_create_time": "create_time", "until_create_time": "create_time",
                        "since_update_time": "update_time", "until_update_time": "update_time"}
 
-# path -> (resource, envelope, records fn, filters {name: kind}, filter keys, order keys)
+# path -> (resource, envelope, records fn, filters {name: kind}, filter keys, order keys[, RecordsResource kwargs])
 ENDPOINTS: dict[str, tuple] = {
     "/rest/v2/tags": ("Tag", "tags", tag_records,
-                      {"name": EXACT, "description": EXACT, "category_id": EXACT, **_CREATE_UPDATE},
+                      {"name": EXACT, "description": EXACT, "category_id": EXACT, "tag_ids": LIST,
+                       **_CREATE_UPDATE},
                       {"name": "name", "description": "description", "category_id": "category.id",
-                       **_CREATE_UPDATE_KEYS},
+                       "tag_ids": "id", **_CREATE_UPDATE_KEYS},
                       {"name": "name", "create_time": "create_time", "update_time": "update_time"}),
     "/rest/v2/tags/categories": ("TagCategory", "tag_categories", tag_category_records,
                                  {"name": EXACT, "description": EXACT, **_CREATE_UPDATE},
@@ -247,10 +726,18 @@ ENDPOINTS: dict[str, tuple] = {
                            {"company_name": EXACT, "name": WILDCARD, "since_time": TIME, "until_time": TIME},
                            {"company_name": "company_name", "name": "company_name",
                             "since_time": "update_time", "until_time": "update_time"},
-                           {"id": "id_int", "create_time": "create_time", "name": "company_name"}),
-    "/rest/v2/users": ("User", "users", user_records, {"email": EXACT, "given_name": EXACT},
-                       {"email": "email_address", "given_name": "given_name"},
-                       {"create_time": "create_time", "email": "email_address", "name": "family_name"}),
+                           {"id": lambda r: int(r["id"]), "create_time": "create_time", "name": "company_name"}),
+    # page_size 1..100 for users (the spec's only list with that range).
+    "/rest/v2/users": ("User", "users", user_records,
+                       {"email": EXACT, "given_name": EXACT, "include_inactive": EXACT,
+                        "include_partners": EXACT, "user_ids": LIST},
+                       {"email": "email_address", "given_name": "given_name",
+                        "include_inactive": Match(lambda r, c: c.value.lower() == "true" or r["status"] == "ACTIVE"),
+                        "include_partners": Match(lambda r, c: c.value.lower() == "true" or not r["partner"]),
+                        "user_ids": "id"},
+                       {"create_time": "create_time", "email": "email_address",
+                        "name": lambda r: (r["family_name"].lower(), int(r["id"]))},
+                       {"page_sizes": (1, 100)}),
     "/rest/v2/opportunities/stages": ("OpportunityStage", "stages", stage_records, {}, {},
                                       {"order": "order", "name": "name"}),
     "/rest/v2/opportunities/stageMoves": ("OpportunityStageMove", "stage_moves", stage_move_records,
@@ -285,47 +772,257 @@ ENDPOINTS: dict[str, tuple] = {
 }
 
 
-def _by_id_handler(records: list[dict], resource: str) -> Callable:
-    index = {r["id"]: r for r in records}
+def _by_id_handler(records, resource: str, optional: tuple[str, ...] = ()) -> Callable:
+    """GET one record by its path id; ``optional`` properties only when named in ``fields``."""
+    index: dict | None = None
 
     async def handler(request, **params):
+        nonlocal index
+        if index is None:
+            index = {r["id"]: r for r in (records() if callable(records) else records)}
         record = index.get(next(iter(params.values())))
         if record is None:
             return ApiError(404, f"{resource} not found", domain="id", resource=resource).response()
-        return json_response(record)
+        if not optional:
+            return json_response(record)
+        try:
+            wanted = set(parse_fields(request.query_params.getlist("fields"), optional, resource) or ())
+        except ApiError as exc:
+            return exc.response()
+        return json_response({k: v for k, v in record.items() if k not in optional or k in wanted})
 
     return handler
+
+
+def _scoped_handler(param: str, resource: str, scope: Callable[[str], RecordsResource | None]):
+    """A list below a parent (``/contacts/{contact_id}/notes``): 404 when the parent is unknown.
+
+    Each parent's resource is built on first use and kept (its page cache makes paging O(page)).
+    """
+    built: dict[str, RecordsResource | None] = {}
+
+    async def handler(request, **params):
+        key = params[param]
+        if key not in built:
+            built[key] = scope(key)
+        if built[key] is None:
+            return ApiError(404, f"{resource} {key} not found", domain=param, resource=resource).response()
+        return await built[key].handle(request)
+
+    return handler
+
+
+def _known_contact(ds) -> Callable[[str], int | None]:
+    from .data_crm import contact_row
+
+    def known(raw: str) -> int | None:
+        return int(raw) if raw.isdigit() and contact_row(ds, int(raw)) is not None else None
+    return known
+
+
+def _contact_notes_scope(ds, notes: Callable[[], list[dict]]):
+    known = _known_contact(ds)
+
+    def scope(raw):
+        cid = known(raw)
+        return None if cid is None else notes_resource([n for n in notes() if n["contact_id"] == str(cid)])
+    return scope
+
+
+def _contact_tags_scope(ds):
+    known, tags = _known_contact(ds), None
+
+    def scope(raw):
+        nonlocal tags
+        cid = known(raw)
+        if cid is None:
+            return None
+        tags = tags or {int(t["id"]): t for t in tag_records(ds)}
+        return contact_tags_resource(applied_tag_records(ds, cid, tags))
+    return scope
+
+
+def _expenses_scope(ds, resource: str, envelope: str, render, times):
+    """``{lead_source_id}`` is a source's id or ``-`` for every lead source."""
+    sources = {str(row["Id"]) for row in ds.tables["LeadSource"]}
+    everything = None
+
+    def scope(raw):
+        nonlocal everything
+        if raw != "-" and raw not in sources:
+            return None
+        everything = everything or render(ds)
+        rows = everything if raw == "-" else [r for r in everything if r["lead_source_id"] == raw]
+        return _expense_resource(resource, envelope, rows, times)
+    return scope
+
+
+def _email_status_handler(ds):
+    index: dict | None = None
+
+    def build() -> dict:
+        out = {}
+        for contact in ds.contacts:
+            for entry in contact["email_addresses"]:
+                out.setdefault(entry["email"].lower(), {
+                    "email": entry["email"], "opted_in": entry["is_opt_in"], "status": entry["email_opt_status"],
+                    "create_time": contact["create_time"], "last_click_time": None, "last_open_time": None,
+                    "last_sent_time": None})
+        return out
+
+    async def handler(request, email):
+        nonlocal index
+        index = index or build()
+        found = index.get(email.lower())
+        if found is None:
+            return ApiError(404, f"Email address {email} not found", domain="email",
+                            resource="EmailAddress").response()
+        return json_response(found)
+
+    return handler
+
+
+def _run_report_handler(ds):
+    """``POST /v2/reporting/reports/{report_id}:run``.
+
+    The spec declares the ``RunReportRequest`` (page_size, page_token, order_by, fields) as one query
+    parameter: SDK 2.0.26 sends it as ``?runReportRequest=<JSON>``, a form-style client as plain
+    ``?page_size=…`` parameters. Both are accepted, as is a JSON body. Each result row is
+    ``{"columns": [{"field_name", "value"}]}``, every value a string, NULL columns left out (as
+    XML-RPC leaves them out); ``page_token`` is ``""`` on the last page.
+    """
+    from .data_crm import saved_search_rows
+
+    async def handler(request, report_id):
+        search = ds.collections["saved_searches"].get(int(report_id)) if report_id.isdigit() else None
+        if search is None:
+            return ApiError(404, "Report not found", domain="report_id", resource="Report").response()
+        try:
+            options = await _run_options(request)
+            body = _run_report(ds, int(report_id), search, options, saved_search_rows)
+        except ApiError as exc:
+            return exc.response()
+        return json_response(body)
+
+    return handler
+
+
+async def _run_options(request) -> dict:
+    options = {k: v for k, v in request.query_params.items()
+               if k in ("page_size", "page_token", "order_by", "fields")}
+    packed = request.query_params.get("runReportRequest")
+    raw_body = await request.body()
+    for source in (packed, raw_body.decode("utf-8", "replace") if raw_body.strip() else None):
+        if source:
+            try:
+                decoded = json.loads(source)
+            except ValueError:
+                raise ApiError(400, "runReportRequest must be a JSON object", domain="runReportRequest",
+                               resource="Report") from None
+            if not isinstance(decoded, dict):
+                raise ApiError(400, "runReportRequest must be a JSON object", domain="runReportRequest",
+                               resource="Report")
+            options.update({k: v for k, v in decoded.items() if v is not None})
+    return options
+
+
+def _run_report(ds, report_id: int, search: dict, options: dict, rows_of) -> dict:
+    columns = list(search["columns"])
+    fields = [f.strip() for f in str(options.get("fields") or "").split(",") if f.strip()]
+    unknown = [f for f in fields if f not in search["columns"]]
+    if unknown:
+        raise ApiError(400, f"Invalid fields: {', '.join(unknown)}", domain="fields", resource="Report")
+    order = parse_order_by(options.get("order_by"), tuple(columns), "Report")
+    size = parse_page_size(None if options.get("page_size") is None else str(options["page_size"]), "Report")
+    fingerprint = query_fingerprint(f"report{report_id}", str(options.get("fields") or ""), order)
+    token = options.get("page_token")
+    offset = decode_page_token(str(token), fingerprint, "Report") if token else 0
+    if order is None:  # the saved order: page straight from the saved search
+        rows = rows_of(ds, report_id, offset, offset + size)
+        total = len(search["contact_ids"])
+    else:
+        every = sorted(rows_of(ds, report_id), key=lambda r: _sortable(r.get(order[0])), reverse=order[1])
+        rows, total = every[offset:offset + size], len(every)
+    shown = fields or columns
+    results = [{"columns": [{"field_name": f, "value": row[f]} for f in shown if f in row]} for row in rows]
+    end = offset + size
+    return {"results": results, "page_token": encode_page_token(end, fingerprint) if end < total else ""}
 
 
 def register(router, ds) -> None:
     if "ContactGroup" not in ds.tables:
         return
     records_by_path = {}
-    for path, (resource, envelope, render, filters, keys, orders) in ENDPOINTS.items():
+    for path, (resource, envelope, render, filters, keys, orders, *options) in ENDPOINTS.items():
         records = render(ds)
         records_by_path[path] = records
-        router.add(path, _Stripped(resource, envelope, records, filters, keys, orders))
+        router.add(path, RecordsResource(resource, envelope, records, filters, keys, orders,
+                                         **(options[0] if options else {})))
     for path, param in (("/rest/v2/tags", "tag_id"), ("/rest/v2/companies", "company_id"),
                         ("/rest/v2/users", "user_id"), ("/rest/v2/files", "file_id"),
                         ("/rest/v2/leadSources", "lead_source_id"),
-                        ("/rest/v2/opportunities/stages", "stage_id")):
+                        ("/rest/v2/opportunities/stages", "stage_id"),
+                        ("/rest/v2/reporting/reports", "report_id")):
         router.add(f"{path}/{{{param}}}", _by_id_handler(records_by_path[path], ENDPOINTS[path][0]))
     router.add("/rest/v2/files/{file_id}:data", _file_data_handler(ds))
     router.add("/rest/v2/webforms/{webform_id}:data", _webform_html_handler(ds))
     router.add("/rest/v2/tags/{tag_id}/contacts", _tagged_contacts_handler(ds))
     router.add("/rest/v2/reporting/reports/{report_id}/model", _report_model_handler(ds))
+    router.add("/rest/v2/reporting/reports/{report_id}:run", _run_report_handler(ds), methods=("POST",))
     router.add("/rest/v2/contacts/model", _contact_model_handler(ds))
     router.add("/rest/v2/contacts/{contact_id}", _contact_handler(ds))
+    _register_activity(router, ds)
+    _register_associations(router, ds)
+    from .rest_v1_crm import register as register_v1
+    register_v1(router, ds)
 
 
-class _Stripped(RecordsResource):
-    """Companies sort by numeric id under ``order_by=id``; other resources need no extra keys."""
+def _register_activity(router, ds) -> None:
+    """Opportunities, tasks, notes, appointments, campaigns and lead-source expenses."""
+    opportunities, tasks = opportunities_resource(ds), tasks_resource(ds)
+    notes = notes_resource(lambda: note_records(ds))
+    campaigns = campaigns_resource(ds)
+    router.add("/rest/v2/opportunities", opportunities)
+    router.add("/rest/v2/opportunities/{opportunity_id}",
+               _by_id_handler(lambda: opportunities.records, "Opportunity", OPPORTUNITY_OPTIONAL))
+    router.add("/rest/v2/tasks", tasks)
+    router.add("/rest/v2/tasks/{task_id}", _by_id_handler(lambda: tasks.records, "Task", ("custom_fields",)))
+    router.add("/rest/v2/notes", notes)
+    router.add("/rest/v2/contacts/{contact_id}/notes",
+               _scoped_handler("contact_id", "Contact", _contact_notes_scope(ds, lambda: notes.records)))
+    router.add("/rest/v2/contacts/{contact_id}/notes/{note_id}", _contact_note_handler(ds, lambda: notes.records))
+    router.add("/rest/v2/taskAppointments", appointments_resource(ds))
+    router.add("/rest/v2/campaigns", campaigns)
+    router.add("/rest/v2/campaigns/{campaign_id}", _by_id_handler(campaigns.records, "Campaign"))
+    for suffix, resource, envelope, render, times in (
+            ("expenses", "LeadSourceExpense", "lead_source_expenses", expense_records,
+             ("incurred_time", "create_time", "update_time")),
+            ("recurringExpenses", "LeadSourceRecurringExpense", "lead_source_recurring_expenses",
+             recurring_expense_records,
+             ("start_time", "end_time", "next_expense_time", "create_time", "update_time"))):
+        router.add(f"/rest/v2/leadSources/{{lead_source_id}}/{suffix}",
+                   _scoped_handler("lead_source_id", "LeadSource",
+                                   _expenses_scope(ds, resource, envelope, render, times)))
 
-    def select(self, conditions, order):
-        if order is not None and self.order_keys[order[0]] == "id_int":
-            rows = super().select(conditions, None)
-            return rows[::-1] if order[1] else rows
-        return super().select(conditions, order)
+
+def _register_associations(router, ds) -> None:
+    """Tags on a contact, and tag applications across tags (``tags/-``) or contacts (``contacts/-``)."""
+    router.add("/rest/v2/contacts/{contact_id}/tags", _scoped_handler("contact_id", "Contact",
+                                                                      _contact_tags_scope(ds)))
+    router.add("/rest/v2/tags/-/contacts", AssociationsResource(
+        "TagContactAssociation", "contacts", "tag_ids", lambda: ds.collections["tag_applications"]))
+    router.add("/rest/v2/contacts/-/tags", AssociationsResource(
+        "TagContactAssociation", "tags", "contact_ids", lambda: _applications_of_contact(ds)))
+    router.add("/rest/v2/emailAddresses/{email}/status", _email_status_handler(ds))
+
+
+def _contact_note_handler(ds, notes: Callable[[], list[dict]]):
+    async def handler(request, contact_id, note_id):
+        note = next((n for n in notes() if n["id"] == note_id and n["contact_id"] == contact_id), None)
+        if note is None:
+            return ApiError(404, f"Note {note_id} not found", domain="note_id", resource="Note").response()
+        return json_response(note)
+    return handler
 
 
 def _file_data_handler(ds):

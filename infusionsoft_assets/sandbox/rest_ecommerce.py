@@ -20,13 +20,11 @@ Windows (sandbox choices where Keap documents no bound semantics):
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from urllib.parse import urlencode
 
-from starlette.requests import Request
 from starlette.responses import Response
 
 from .dataset import Dataset, iso_ms, to_ms
+from .rest_v1 import V1List, v1_filter_window, v1_time
 from .rest_v2 import (
     EXACT, LIST, NUMBER, TIME, WILDCARD, ApiError, Condition, ListResource, decode_page_token,
     encode_page_token, json_response, matches_text, parse_filter, parse_order_by, parse_page_size,
@@ -227,12 +225,6 @@ def _iso(value) -> str | None:
 
 def _date(value) -> str | None:
     return value.date().isoformat() if value is not None else None
-
-
-def v1_time(value) -> str | None:
-    """v1's observed timestamp form: ``2024-11-20T18:34:12.000+0000``."""
-    text_value = _iso(value)
-    return None if text_value is None else text_value[:-1] + "+0000"
 
 
 def _sid(value) -> str | None:
@@ -710,54 +702,6 @@ def _v2_criterion(kind: str, c: dict) -> dict:
     return out
 
 
-# --------------------------------------------------------------------------- v1 paging
-
-
-class V1List:
-    """A v1 list: ``limit``/``offset`` paging, ``{envelope, count, next, previous}``."""
-
-    def __init__(self, envelope: str, path: str, select):
-        self.envelope, self.path, self.select = envelope, path, select
-
-    async def __call__(self, request: Request, **path_params) -> Response:
-        params = request.query_params
-        try:
-            limit = int(params.get("limit") or 1000)
-            offset = int(params.get("offset") or 0)
-            if limit < 0 or offset < 0:
-                raise ValueError
-            rows = self.select(params, **path_params)
-        except ValueError as exc:
-            return json_response({"message": str(exc) or "Invalid limit or offset"}, status=400)
-        except LookupError as exc:
-            return json_response({"message": str(exc)}, status=404)
-        limit = limit or 1000
-        base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
-        extra = [(k, v) for k, v in params.multi_items() if k not in ("limit", "offset")]
-
-        def link(at: int) -> str:
-            return f"{base}?{urlencode([('limit', limit), ('offset', at), *extra])}"
-        body = {self.envelope: rows[offset:offset + limit], "count": len(rows),
-                "next": link(offset + limit), "previous": link(max(0, offset - limit))}
-        return json_response(body)
-
-
-def v1_window(params, rows: list[dict], key) -> list[dict]:
-    """Inclusive ``since``/``until`` on ``key(row)`` (epoch ms)."""
-    bounds = []
-    for name in ("since", "until"):
-        value = params.get(name)
-        if value:
-            try:
-                bounds.append(to_ms(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)))
-            except ValueError:
-                raise ValueError(f"Invalid {name} date '{value}'") from None
-        else:
-            bounds.append(None)
-    lo, hi = bounds
-    return [r for r in rows if (lo is None or key(r) >= lo) and (hi is None or key(r) <= hi)]
-
-
 def _int_param(params, name):
     value = params.get(name)
     if value in (None, ""):
@@ -1011,7 +955,7 @@ def _register_v1(router, cat: Catalog) -> None:
         if paid is not None:
             want = paid.lower() == "true"
             rows = [j for j in rows if (cat.invoice_of_job[j["Id"]]["TotalDue"] <= 0) == want]
-        rows = v1_window(params, rows, lambda j: cat.times["order"][j["Id"]][1])
+        rows = v1_filter_window(params, rows, lambda j: cat.times["order"][j["Id"]][1])
         order = params.get("order") or "order_date"
         if order not in ("order_date", "update_date"):
             raise ValueError(f"Invalid order '{order}'")
@@ -1021,7 +965,7 @@ def _register_v1(router, cat: Catalog) -> None:
 
     def order_transactions(params, orderId):
         oid = _order_id(orderId)
-        rows = v1_window(params, cat.transactions_of.get(oid, []), lambda x: x["time_ms"])
+        rows = v1_filter_window(params, cat.transactions_of.get(oid, []), lambda x: x["time_ms"])
         return [cat.v1_transaction(x) for x in rows]
 
     def transactions(params):
@@ -1029,7 +973,7 @@ def _register_v1(router, cat: Catalog) -> None:
         contact = _int_param(params, "contact_id")
         if contact is not None:
             rows = [x for x in rows if x["contact_id"] == contact]
-        rows = v1_window(params, rows, lambda x: x["time_ms"])
+        rows = v1_filter_window(params, rows, lambda x: x["time_ms"])
         return [cat.v1_transaction(x) for x in rows]
 
     def products(params):
@@ -1063,10 +1007,10 @@ def _register_v1(router, cat: Catalog) -> None:
         except LookupError as exc:
             return json_response({"message": str(exc)}, status=404)
 
-    router.add(f"{V1}/orders", V1List("orders", "orders", orders))
+    router.add(f"{V1}/orders", V1List("orders", orders))
     router.add(f"{V1}/orders/{{orderId}}", get_order)
     router.add(f"{V1}/orders/{{orderId}}/payments", order_payments)
-    router.add(f"{V1}/orders/{{orderId}}/transactions", V1List("transactions", "", order_transactions))
-    router.add(f"{V1}/transactions", V1List("transactions", "transactions", transactions))
-    router.add(f"{V1}/products", V1List("products", "products", products))
-    router.add(f"{V1}/subscriptions", V1List("subscriptions", "subscriptions", subscriptions))
+    router.add(f"{V1}/orders/{{orderId}}/transactions", V1List("transactions", order_transactions))
+    router.add(f"{V1}/transactions", V1List("transactions", transactions))
+    router.add(f"{V1}/products", V1List("products", products))
+    router.add(f"{V1}/subscriptions", V1List("subscriptions", subscriptions))

@@ -1,7 +1,8 @@
 """Which REST handler answers a ``/crm`` path: exact list paths and ``{param}`` patterns, v1 and v2.
 
 Register endpoints in :func:`build_rest_router`. A handler is ``async (request, **path_params) -> Response``
-or a :class:`~.rest_v2.ListResource` (its ``handle(request)`` is used).
+or a :class:`~.rest_v2.ListResource` (its ``handle(request)`` is used). Routes are GET unless registered
+with ``methods=("POST",)`` etc.; a registered path called with another method answers 405.
 """
 
 from __future__ import annotations
@@ -20,27 +21,41 @@ Handler = Callable[..., Awaitable[Response]]
 
 
 class RestRouter:
+    """Routes by path, then by HTTP method: ``match`` gives every method's handler for a path, so the
+    gateway can tell an unknown path (404 page) from a known path called with the wrong method (405)."""
+
     def __init__(self) -> None:
-        self._exact: dict[str, Any] = {}
-        self._patterns: list[tuple[re.Pattern, Any]] = []
+        self._exact: dict[str, dict[str, Any]] = {}
+        self._patterns: list[tuple[re.Pattern, dict[str, Any]]] = []
+        self._templates: dict[str, dict[str, Any]] = {}  # path template -> {method: handler}
 
-    def add(self, path: str, handler: Any) -> None:
+    def add(self, path: str, handler: Any, methods: tuple[str, ...] = ("GET",)) -> None:
         """``path`` below /crm, e.g. ``/rest/v2/affiliates/{affiliate_id}:commissions``."""
-        if "{" not in path:
-            self._exact[path] = handler
-            return
-        regex = re.escape(path)
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/:]+)", regex)
-        self._patterns.append((re.compile(f"^{regex}$"), handler))
+        by_method = self._templates.get(path)
+        if by_method is None:
+            by_method = self._templates[path] = {}
+            if "{" not in path:
+                self._exact[path] = by_method
+            else:
+                regex = re.escape(path)
+                regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/:]+)", regex)
+                self._patterns.append((re.compile(f"^{regex}$"), by_method))
+        for method in methods:
+            by_method[method.upper()] = handler
 
-    def match(self, path: str) -> tuple[Any, dict[str, str]] | None:
+    def match(self, path: str) -> tuple[dict[str, Any], dict[str, str]] | None:
+        """``({method: handler}, path params)`` for a registered path, else None."""
         if path in self._exact:
             return self._exact[path], {}
-        for regex, handler in self._patterns:
+        for regex, by_method in self._patterns:
             found = regex.match(path)
             if found:
-                return handler, found.groupdict()
+                return by_method, found.groupdict()
         return None
+
+    def routes(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every registered path template with its methods, in registration order."""
+        return [(path, tuple(by_method)) for path, by_method in self._templates.items()]
 
     @staticmethod
     async def call(handler: Any, request: Request, params: dict[str, str]) -> Response:

@@ -85,9 +85,16 @@ class Condition:
         return (self.value[:-1] if self.wildcard else self.value).lower()
 
 
-# Filter kinds: what operators and value syntax each field accepts.
-EXACT, WILDCARD, LIST, TIME, NUMBER = "exact", "wildcard", "list", "time", "number"
-_OPS = {EXACT: {"=="}, WILDCARD: {"=="}, LIST: {"=="}, TIME: {"=="}, NUMBER: {"==", ">", "<", ">=", "<="}}
+# Filter kinds: what operators and value syntax each field accepts. NUMBER is an integer with the
+# operators most id filters declare (``==, <=, <, >=, >, !=``: affiliates ``id``, referrals
+# ``contact_id``, orders ``id``); ORDERED is an integer whose spec leaves ``!=`` out (contacts
+# ``contact_id``).
+EXACT, WILDCARD, LIST, TIME, NUMBER, ORDERED = "exact", "wildcard", "list", "time", "number", "ordered"
+#: How a NUMBER/ORDERED condition compares an int record value with its int operand.
+NUMBER_OPS = {"==": int.__eq__, "!=": int.__ne__, ">": int.__gt__, "<": int.__lt__, ">=": int.__ge__,
+              "<=": int.__le__}
+_OPS = {EXACT: {"=="}, WILDCARD: {"=="}, LIST: {"=="}, TIME: {"=="}, NUMBER: set(NUMBER_OPS),
+        ORDERED: set(NUMBER_OPS) - {"!="}}
 
 
 def parse_filter(raw: str, kinds: dict[str, str], resource: str) -> list[Condition]:
@@ -125,7 +132,7 @@ def _check_value(cond: Condition, kind: str, resource: str) -> None:
         raise bad("expected an ISO-8601 date-time with offset, e.g. 2025-01-01T00:00:00.000Z")
     if kind == LIST and not all(v.strip().isdigit() for v in cond.value.split(",")):
         raise bad("expected a comma-separated list of ids")
-    if kind == NUMBER and not cond.value.isdigit():
+    if kind in (NUMBER, ORDERED) and not cond.value.isdigit():
         raise bad("expected an integer")
 
 
@@ -341,8 +348,6 @@ ADDRESS_FILTERS = {f"{slot.lower()}_address_{part}": (slot, part)
                    for slot in ("BILLING", "SHIPPING", "OTHER") for part in _ADDRESS_PARTS}
 ADDRESS_FILTERS.update({"city": ("BILLING", "locality"), "state": ("BILLING", "region")})
 _WILDCARD_ADDRESS = {"city", "state"}
-# Declared by the spec but not imitated yet: answered with 501 rather than a misleading 400.
-_UNSUPPORTED = {"lead_source_name"}
 _TIME_FILTERS = {"start_update_time", "end_update_time"}  # applied by bisect, not as predicates
 
 
@@ -366,7 +371,7 @@ class ContactsResource(ListResource):
     filters = {
         "email": WILDCARD, "given_name": WILDCARD, "family_name": WILDCARD, "middle_name": WILDCARD,
         "website": WILDCARD, "company_id": EXACT, "contact_ids": LIST, "ids": LIST,
-        "start_update_time": TIME, "end_update_time": TIME, "contact_id": NUMBER,
+        "start_update_time": TIME, "end_update_time": TIME, "contact_id": ORDERED,
         "phone_number": WILDCARD, "phone_fields": EXACT, "lead_source_name": WILDCARD,
         **{name: (WILDCARD if name in _WILDCARD_ADDRESS else EXACT) for name in ADDRESS_FILTERS},
     }
@@ -395,9 +400,6 @@ class ContactsResource(ListResource):
 
     def _check_supported(self, conditions) -> None:
         fields = {c.field for c in conditions}
-        for name in sorted(fields & _UNSUPPORTED):
-            raise ApiError(501, f"Filter field '{name}' is not implemented by the sandbox",
-                           domain="filter", resource=self.resource)
         if ("phone_number" in fields) != ("phone_fields" in fields):
             raise ApiError(400, "phone_number and phone_fields must be used together",
                            domain="filter", resource=self.resource)
@@ -418,6 +420,10 @@ class ContactsResource(ListResource):
             return _number_predicate(cond)
         if field == "email":
             return lambda c: any(matches_text(e["email"], cond) for e in c["email_addresses"])
+        if field == "lead_source_name":
+            sources = {str(row["Id"]) for row in self.dataset.tables.get("LeadSource", ())
+                       if matches_text(row.get("Name"), cond)}
+            return lambda c: c["leadsource_id"] in sources
         if field == "company_id":
             return lambda c: c["company"] is not None and c["company"]["id"] == cond.value
         if field == "phone_number":
@@ -447,10 +453,13 @@ class ContactsResource(ListResource):
         return self._by_id
 
 
+def number_matches(actual: int, cond: Condition) -> bool:
+    """Whether an int record value satisfies a NUMBER condition (any operator of NUMBER_OPS)."""
+    return NUMBER_OPS[cond.op](actual, int(cond.value))
+
+
 def _number_predicate(cond: Condition):
-    target = int(cond.value)
-    compare = {"==": int.__eq__, ">": int.__gt__, "<": int.__lt__,
-               ">=": int.__ge__, "<=": int.__le__}[cond.op]
+    target, compare = int(cond.value), NUMBER_OPS[cond.op]
     return lambda c: compare(int(c["id"]), target)
 
 
