@@ -33,7 +33,8 @@ Codes used where Keap documents none (sandbox choices, used consistently by ever
   legacy schema does not document.
 * ``subscription_of_item``: ``{OrderItem id: RecurringOrder id}`` for subscription lines.
 * ``product_inventory``: ``{product_id: on_hand}`` (``ProductService.getInventory``).
-* ``order_meta``: ``{order_id: {"source_type", "status", "terms", "allow_payment"}}`` — v2/v1 enums.
+* ``order_meta``: ``{order_id: {"source_type", "status", "terms", "allow_payment", "refund_cents"}}``
+  — v2/v1 enums. Orders with equal values share one dict (read-only, like every row here).
 * ``transactions``: list of gateway transactions ``{"id", "payment_id"|None, "contact_id",
   "order_ids": [int], "amount" (float), "status" (APPROVED|ERROR|FAILED), "method" (CAPTURE|REFUND|
   MANUAL), "time_ms", "merchant_account_id", "credit_card_id"|None, "reference", "response_code",
@@ -63,7 +64,8 @@ Codes used where Keap documents none (sandbox choices, used consistently by ever
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from .dataset import DAY_MS, EPOCH, HISTORY_DAYS, RECENT_DAYS, to_ms
 
@@ -111,6 +113,11 @@ def _dt(ms: int) -> datetime:
 _DAYS: dict[int, datetime] = {}
 
 
+def _instant(ms: int) -> datetime:
+    """Like :func:`_dt`, but a midnight shares :func:`_day`'s object (billing periods start at one)."""
+    return _day(ms) if ms % DAY_MS == 0 else _dt(ms)
+
+
 def _day(ms: int) -> datetime:
     """Midnight UTC of the day holding ``ms`` (Date columns); shared objects, as days repeat a lot."""
     number = ms // DAY_MS
@@ -120,9 +127,37 @@ def _day(ms: int) -> datetime:
     return value
 
 
+_MONEY: dict[int, float] = {}
+
+
 def _money(cents: int) -> float:
-    # A correctly rounded division is already the double nearest to the decimal amount.
-    return cents / 100
+    """Dollars of ``cents``, one shared float per amount (prices and totals repeat across ~500k
+    money cells at scale 100,000; :func:`build` empties the cache when it is done). The cache only
+    ever maps cents to their own value, so builds in concurrent threads cannot disturb each other."""
+    value = _MONEY.get(cents)
+    if value is None:
+        # A correctly rounded division is already the double nearest to the decimal amount.
+        value = _MONEY[cents] = cents / 100
+    return value
+
+
+_SMALL_SET = 21  # random.sample's own threshold for k <= 5: below it, it samples from a list copy
+
+
+def _sample(rng, population: list, k: int) -> list:
+    """``rng.sample(population, k)``, the same draws and result, without its per-call overhead
+    (the ABC check and set-up cost more than the draws for the 1-4 products of an order line)."""
+    n = len(population)
+    if k > 5 or n <= _SMALL_SET or k > n:
+        return rng.sample(population, k)
+    randbelow, selected, result = rng._randbelow, set(), []  # noqa: SLF001 - the draw sample() uses
+    for _ in range(k):
+        j = randbelow(n)
+        while j in selected:
+            j = randbelow(n)
+        selected.add(j)
+        result.append(population[j])
+    return result
 
 
 class _Ids:
@@ -167,11 +202,14 @@ def _date_ms(day: date) -> int:
 
 
 def build(ds) -> None:
-    builder = _Builder(ds)
-    builder.catalogue()
-    builder.orders()
-    builder.subscriptions_with_contacts()
-    builder.configuration()
+    try:
+        builder = _Builder(ds)
+        builder.catalogue()
+        builder.orders()
+        builder.subscriptions_with_contacts()
+        builder.configuration()
+    finally:
+        _MONEY.clear()
     ds.tables.update(builder.tables)
     ds.collections.update(builder.collections)
 
@@ -191,15 +229,20 @@ class _Builder:
         self.collections = {"ecommerce_times": self.times, "product_inventory": {}, "order_meta": {},
                             "transactions": [], "merchant_accounts": [dict(m) for m in MERCHANT_ACCOUNTS]}
         self.contacts = self._contact_index()
+        self.meta_of: dict[tuple, dict] = {}
+        self.first_instance_of_item: dict[int, dict] = {}  # OrderItem id -> its JobRecurringInstance
 
     def _rng(self, name: str):
         return self.ds._rng(f"ecommerce:{name}")
 
     def _contact_index(self) -> list[tuple[int, int, dict]]:
         """(contact id, create ms, v2 contact) sorted by create time — orders come after signup."""
-        parse = datetime.fromisoformat  # create_time has whole milliseconds, so this is exact
-        out = [(int(c["id"]), int(parse(c["create_time"]).timestamp() * 1000 + 0.5), c) for c in self.ds.contacts]
-        out.sort(key=lambda row: (row[1], row[0]))
+        parse = datetime.fromisoformat
+        out = []
+        for c in self.ds.contacts:
+            age = parse(c["create_time"]) - EPOCH  # exact integer arithmetic, cheaper than timestamp()
+            out.append((int(c["id"]), age.days * DAY_MS + age.seconds * 1000 + age.microseconds // 1000, c))
+        out.sort(key=itemgetter(1, 0))
         return out
 
     # ----------------------------------------------------------------- catalogue
@@ -332,25 +375,25 @@ class _Builder:
         self.collections["subscription_of_item"] = self.subscription_of_item
         if not self.contacts:
             return
-        for created, contact in self._order_slots(rng):
-            self._order(rng, created, contact)
+        for created, cid, contact in self._order_slots(rng):
+            self._order(rng, created, cid, contact)
         self.collections["transactions"].sort(key=lambda t: (t["time_ms"], t["id"]))
 
     def _order_slots(self, rng):
-        """(create ms, contact) for scale/3 orders, by create time; buyers skew to recent signups."""
+        """(create ms, contact id, contact) for scale/3 orders, by create time; buyers skew to recent
+        signups. The id is the index's int, so every row of a contact shares one int object."""
         n = len(self.contacts) // 3 + (1 if self.contacts else 0)
         slots = []
         for _ in range(n):
             cid, signed_up, contact = self.contacts[int(rng.random() ** 0.7 * len(self.contacts))]
             created = signed_up + int((self.now_ms - 1 - signed_up) * rng.random() ** 1.5)
-            slots.append((created, contact))
+            slots.append((created, cid, contact))
         slots.sort(key=lambda s: s[0])
         return slots
 
-    def _order(self, rng, created: int, contact: dict) -> None:
+    def _order(self, rng, created: int, cid: int, contact: dict) -> None:
         r = rng.random
         oid, iid = self.ids["order"](), self.ids["invoice"]()
-        cid = int(contact["id"])
         lines = self._lines(rng, oid, cid, created)
         total = sum(ppu * qty for _, ppu, qty in lines)
         online = r() < 0.7
@@ -377,10 +420,18 @@ class _Builder:
         self.t["Invoice"].append(invoice)
         self.times["order"][oid] = (created, self._modified(rng, created, last_ms))
         status = "PAID" if paid >= total else ("VIEWED" if r() < 0.4 else "SENT") if online or r() < 0.7 else "DRAFT"
-        self.collections["order_meta"][oid] = {
-            "source_type": "CHECKOUT_FORM" if online else ("INVOICE", "MANUAL_PAYMENT", "API")[int(r() * 3)],
-            "status": status, "terms": None if online else "Net 30", "allow_payment": not online,
-            "refund_cents": refunded}
+        source = "CHECKOUT_FORM" if online else ("INVOICE", "MANUAL_PAYMENT", "API")[int(r() * 3)]
+        self.collections["order_meta"][oid] = self._shared_meta(source, status, online, refunded)
+
+    def _shared_meta(self, source: str, status: str, online: bool, refunded: int) -> dict:
+        """One read-only dict per distinct combination: a few dozen serve ~all orders."""
+        key = (source, status, online, refunded)
+        meta = self.meta_of.get(key)
+        if meta is None:
+            meta = self.meta_of[key] = {"source_type": source, "status": status,
+                                        "terms": None if online else "Net 30", "allow_payment": not online,
+                                        "refund_cents": refunded}
+        return meta
 
     def _modified(self, rng, created: int, last_ms: int) -> int:
         """Orders change when paid, and ~20% were touched again in the last week (notes, shipping)."""
@@ -395,7 +446,7 @@ class _Builder:
         r, lines = rng.random, []
         count = 1 + (r() < 0.35) + (r() < 0.15) + (r() < 0.05)
         shippable = taxable = False
-        for product in rng.sample(self.active_products, k=min(count, len(self.active_products))):
+        for product in _sample(rng, self.active_products, min(count, len(self.active_products))):
             qty = 1 + (r() < 0.2) + (r() < 0.05)
             plans = self.plans_of.get(product["Id"])
             if plans and r() < 0.4:
@@ -476,6 +527,9 @@ class _Builder:
                     "Description": row["ItemName"], "CommissionStatus": 0}
             items.append(item)
             self.t["InvoiceItem"].append(item)
+            instance = self.first_instance_of_item.pop(row["Id"], None)
+            if instance is not None:
+                instance["InvoiceItemId"] = item["Id"]
         return items
 
     # ----------------------------------------------------------------- payments
@@ -585,7 +639,7 @@ class _Builder:
             return card
         brand, prefix = CARD_BRANDS[int(rng.random() * len(CARD_BRANDS))]
         last4 = f"{int(rng.random() * 10000):04d}"
-        expiry_year = datetime.fromtimestamp(when_ms / 1000, timezone.utc).year + int(rng.random() * 5)
+        expiry_year = _day(when_ms).year + int(rng.random() * 5)
         name = " ".join(p for p in (contact["given_name"], contact["family_name"]) if p)
         card = {"Id": self.ids["card"](), "ContactId": cid, "CardType": brand, "Last4": last4,
                 "CardNumber": f"{prefix}{'*' * 11}{last4}", "ExpirationMonth": f"{1 + int(rng.random() * 12):02d}",
@@ -662,23 +716,24 @@ class _Builder:
     def _instances(self, rng, sid, start, code, frequency, periods, created, item, sub) -> None:
         """One JobRecurringInstance per billed period (the latest 12); the first bills the originating order."""
         end_ms = to_ms(sub["EndDate"]) if "EndDate" in sub else self.now_ms
-        for n in range(max(0, periods - 11), periods + 1):
-            begin, finish = _add_period(start, code, frequency, n), _add_period(start, code, frequency, n + 1)
+        first = max(0, periods - 11)
+        finish = _add_period(start, code, frequency, first)
+        for n in range(first, periods + 1):
+            # Period n ends where n + 1 begins: one date computation per period, not two.
+            begin, finish = finish, _add_period(start, code, frequency, n + 1)
             if _date_ms(begin) >= end_ms:
                 break
             row = {"Id": self.ids["instance"](), "RecurringId": sid, "StartDate": _day(_date_ms(begin)),
-                   "EndDate": _day(_date_ms(finish)), "DateCreated": _dt(max(created, _date_ms(begin))),
+                   "EndDate": _day(_date_ms(finish)), "DateCreated": _instant(max(created, _date_ms(begin))),
                    "Status": 1, "AutoCharge": sub["AutoCharge"], "Description": f"Billing period {n + 1}"}
             if n == 0:
-                row["InvoiceItemId"] = -item["Id"]  # patched to the invoice item once it exists
+                row["InvoiceItemId"] = -item["Id"]  # patched by _invoice_items once the item exists
+                self.first_instance_of_item[item["Id"]] = row
             self.t["JobRecurringInstance"].append(row)
 
     def subscriptions_with_contacts(self) -> None:
-        """Patch instance -> invoice item links, then the RecurringOrderWithContact join rows."""
-        by_order_item = {row["OrderItemId"]: row["Id"] for row in self.t["InvoiceItem"]}
-        for row in self.t["JobRecurringInstance"]:
-            if row.get("InvoiceItemId", 0) < 0:
-                row["InvoiceItemId"] = by_order_item[-row["InvoiceItemId"]]
+        """The RecurringOrderWithContact join rows."""
+        assert not self.first_instance_of_item, "every subscription's first period is invoiced"
         contacts = {c[0]: c[2] for c in self.contacts}
         for sub in self.t["RecurringOrder"]:
             # The join view has no Id (RecurringOrderId instead) and no OriginatingOrderId column.
