@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import dagster as dg
 import duckdb
 
 from infusionsoft_assets.dates import utc_today
@@ -44,3 +45,8 @@ def test_materialize_days_back_through_dagster_with_an_api_key(sandbox, tmp_path
         programs = conn.execute("SELECT count(*) FROM keap.affiliate_programs").fetchone()[0]
     assert days <= {today - timedelta(days=2), today - timedelta(days=1), today} and days
     assert programs == len(sandbox.dataset.commission_programs)
+    # The runs live in the persistent instance, tagged as sandbox runs, one per report and call.
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        runs = instance.get_runs()
+    assert len(runs) == 3 and all(r.tags.get("infusionsoft/sandbox") == "true" for r in runs)
+    assert {r.job_name for r in runs} == {"range_reports_job", "snapshot_reports_job"}
