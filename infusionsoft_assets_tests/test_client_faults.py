@@ -109,3 +109,36 @@ def test_the_asset_fails_at_once_when_the_quota_is_spent(sandbox, faults, keap_r
     message = failure.step_failure_data.error.message
     assert "report contacts" in message and day in message and "00:00 UTC" in message
     assert not any(e.event_type_value == "STEP_UP_FOR_RETRY" for e in result.all_events)
+
+
+class FakeClock:
+    """One clock for the sandbox's quota windows and the client's waits: sleeping moves time."""
+
+    def __init__(self, start: float):
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_client_paces_itself_under_a_keys_limits_without_a_single_429():
+    import time as _time
+
+    from infusionsoft_assets.sandbox.quotas import QuotaLimits
+    from infusionsoft_assets.sandbox.server import SandboxServer
+
+    clock = FakeClock(_time.time())
+    limits = QuotaLimits(key_per_second=2, key_per_minute=5)  # enforced: a 6th call in a minute is a 429
+    with SandboxServer(seed=5, scale=60, clock=clock, quotas=limits) as server:
+        c = KeapClient(server.base_url, ApiKeyCredentials(server.credentials.api_key), sleep=clock.sleep,
+                       clock=clock, retry=RetrySettings(attempts=1))  # one attempt: a 429 would fail the test
+        ids = [r["id"] for page in c.iter_v2_pages("/contacts", "contacts", {"fields": "id"}, page_size=5)
+               for r in page]
+    assert len(ids) == 60 and c.stats.calls == 12  # 12 pages, none refused
+    assert sum(clock.slept) >= 60  # 12 calls at 5 a minute need two minute windows to pass
+    assert all(s >= 0.5 - 1e-9 for s in clock.slept)  # never closer than the 2/s cap allows

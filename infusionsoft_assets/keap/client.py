@@ -18,6 +18,7 @@ import tenacity
 from .auth import Credentials
 from .errors import (AuthError, FatalError, KeapError, Throttled, TransientError, classify_exception,
                      classify_response, decode_json)
+from .pacing import Pacer
 
 DEFAULT_API_URL = "https://api.infusionsoft.com"
 REST_V2 = "/crm/rest/v2"
@@ -57,7 +58,8 @@ class RetrySettings:
 class KeapClient:
     def __init__(self, base_url: str, credentials: Credentials, *, session: requests.Session | None = None,
                  timeout: tuple[float, float] = (10, 120), retry: RetrySettings = RetrySettings(),
-                 sleep: Callable[[float], None] = time.sleep, logger: Any = None):
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 logger: Any = None):
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.session = session or requests.Session()
@@ -66,6 +68,7 @@ class KeapClient:
         self.sleep = sleep
         self.log = logger or log
         self.stats = CallStats()
+        self.pacer = Pacer(clock)
 
     # -- one request -------------------------------------------------------------------------------
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict:
@@ -97,15 +100,27 @@ class KeapClient:
                                 "`infusionsoft-assets auth login` to re-authorise", path=path, status=401) from None
 
     def _get_once(self, path: str, params: dict[str, Any], headers: dict[str, str]) -> dict:
+        self._pace(path)
         try:
             response = self.session.get(self.base_url + path, params=params, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
             raise classify_exception(exc, path) from None
+        self.pacer.after_response(response.headers)
         self.stats.record(response)
         error = classify_response(response, path)
         if error is not None:
             raise error
         return decode_json(response, path)
+
+    def _pace(self, path: str) -> None:
+        """Wait what Keap's throttle headers ask for, so the limits are met instead of hit."""
+        wait, why = self.pacer.wait_before_request()
+        if wait > 0:
+            if wait >= 1:
+                self.log.info(f"Pacing before GET {path}: {why}; waiting {wait:.1f} s")
+            self._sleep_logged(wait)
+            self.pacer.waited()
+        self.pacer.record_call()
 
     def _worth_retrying_inline(self, exc: BaseException) -> bool:
         if isinstance(exc, Throttled):
