@@ -249,8 +249,8 @@ def test_tag_applications_across_tags_and_contacts(http, server, ds):
     models.ListContactTagAssociationsResponse.from_dict({"tags": by_contact})
     assert sorted((int(a["contact_id"]), int(a["tag_id"])) for a in by_contact) == sorted(
         (a["ContactId"], a["GroupId"]) for a in applications if a["ContactId"] in contacts)
-    for path in ("/tags/-/contacts", "/contacts/-/tags"):
-        assert http.get(f"{server.base_url}{V2}{path}", timeout=10).status_code == 400  # id list required
+    for path in ("/tags/-/contacts", "/contacts/-/tags"):  # no filter at all: one is required
+        assert http.get(f"{server.base_url}{V2}{path}", timeout=10).status_code == 400
     one = get(http, server, f"/contacts/{contacts[0]}/tags")
     models.ListContactTagsResponse.from_dict(one)
     assert {t["tag"]["id"] for t in one["tags"]} == {str(a["GroupId"]) for a in applications
@@ -279,3 +279,91 @@ def test_run_report_pages_saved_search_results(http, server, ds):
     assert seen == expected
     assert http.get(url, timeout=10).status_code == 405  # the route is POST-only
     assert http.post(f"{server.base_url}{V2}/tags", timeout=10).status_code == 405
+
+
+def test_tag_applications_by_time_window_alone(http, server, ds):
+    """SDK 2.0.26: "at least one is required" of the id list, since_applied_time, until_applied_time."""
+    since, until = datetime(2025, 6, 1, tzinfo=timezone.utc), datetime(2026, 1, 1, tzinfo=timezone.utc)
+    window = f"since_applied_time==2025-06-01T00:00:00.000Z;until_applied_time==2026-01-01T00:00:00.000Z"
+    expected = sorted((a["ContactId"], a["GroupId"]) for a in ds.tables["ContactGroupAssign"]
+                      if since <= a["DateCreated"] < until)
+    for path, envelope in (("/tags/-/contacts", "contacts"), ("/contacts/-/tags", "tags")):
+        found = walk(http, server, path, envelope, filter=window)
+        assert expected and sorted((int(a["contact_id"]), int(a["tag_id"])) for a in found) == expected
+        times = [a["applied_at"] for a in walk(http, server, path, envelope, filter=window, order_by="applied_time desc")]
+        assert times == sorted(times, reverse=True)
+    late = walk(http, server, "/tags/-/contacts", "contacts", filter="since_applied_time==2026-01-01T00:00:00.000Z")
+    assert len(late) == sum(a["DateCreated"] >= until for a in ds.tables["ContactGroupAssign"])
+
+
+def test_tag_contact_count_follows_the_list_filters(http, server, ds):
+    tag = ds.tables["ContactGroup"][0]["Id"]
+    applications = [a for a in ds.tables["ContactGroupAssign"] if a["GroupId"] == tag]
+    body = get(http, server, f"/tags/{tag}/contacts/count")
+    models.TagContactCount.from_dict(body)
+    assert body == {"count": len(applications)} and applications
+    cutoff = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    recent = get(http, server, f"/tags/{tag}/contacts/count", filter="since_applied_time==2025-01-01T00:00:00.000Z")
+    assert recent["count"] == sum(a["DateCreated"] >= cutoff for a in applications)
+    assert http.get(f"{server.base_url}{V2}/tags/999999/contacts/count", timeout=10).status_code == 404
+
+
+def test_users_carry_email_addresses_and_filter_on_them(http, server, ds):
+    user = ds.tables["User"][1]
+    one = get(http, server, f"/users/{user['Id']}")
+    models.User.from_dict(one)
+    assert one["email_addresses"] == [{"email": user["Email"], "field": "EMAIL1"}] and "email_address" not in one
+    found = walk(http, server, "/users", "users", filter=f"email=={user['Email'].upper()}", page_size=100)
+    assert [u["id"] for u in found] == [str(r["Id"]) for r in ds.tables["User"] if r["Email"].lower() == user["Email"].lower()]
+    ordered = walk(http, server, "/users", "users", order_by="email asc", page_size=100)
+    assert [u["email_addresses"][0]["email"].lower() for u in ordered] == sorted(r["Email"].lower() for r in ds.tables["User"])
+
+
+def test_companies_declared_filters_order_and_default_fields(http, server, ds):
+    rows = ds.tables["Company"]
+    row = next(r for r in rows if r.get("Email") and r.get("City") and r.get("State"))
+    by_email = walk(http, server, "/companies", "companies", filter=f"email=={row['Email']}")
+    assert {c["id"] for c in by_email} == {str(r["Id"]) for r in rows if (r.get("Email") or "").lower() == row["Email"].lower()}
+    city = walk(http, server, "/companies", "companies", filter=f"city=={row['City'][:3]}*;state=={row['State']}")
+    assert {c["id"] for c in city} == {str(r["Id"]) for r in rows if (r.get("City") or "").lower().startswith(
+        row["City"][:3].lower()) and (r.get("State") or "").lower() == row["State"].lower()}
+    ids = sorted(r["Id"] for r in rows)
+    above = walk(http, server, "/companies", "companies", filter=f"company_id>={ids[-3]}")
+    assert sorted(int(c["id"]) for c in above) == ids[-3:]
+    assert http.get(f"{server.base_url}{V2}/companies", params={"filter": "company_id!=1"}, timeout=10).status_code == 400
+    ordered = walk(http, server, "/companies", "companies", order_by="email desc", fields="email_address")
+    emails = [c["email_address"]["email"].lower() for c in ordered if c["email_address"]]
+    assert emails == sorted((r["Email"].lower() for r in rows if r.get("Email")), reverse=True)
+    # Not included by default (the spec's list): the times, address, channels, notes, custom fields.
+    plain = get(http, server, "/companies", page_size=3)["companies"][0]
+    assert not {"update_time", "create_time", "address", "email_address", "notes", "custom_fields"} & set(plain)
+    timed = get(http, server, "/companies", page_size=3, fields="update_time,create_time")["companies"][0]
+    assert {"update_time", "create_time"} <= set(timed) and "address" not in timed
+    one = get(http, server, f"/companies/{row['Id']}")
+    assert "create_time" in one and "address" not in one
+    assert get(http, server, f"/companies/{row['Id']}", fields="address")["address"]["locality"] == row["City"]
+
+
+def test_opportunity_model_lists_the_opportunity_custom_fields(http, server, ds):
+    body = get(http, server, "/opportunities/model")
+    models.ObjectModel.from_dict(body)
+    fields = [f for f in ds.tables["DataFormField"] if f["FormId"] == -4]
+    assert [(f["id"], f["field_name"], f["record_type"]) for f in body["custom_fields"]] == [
+        (str(f["Id"]), f["Name"], "OPPORTUNITY") for f in fields]
+    assert [o["label"] for o in body["custom_fields"][0]["options"]] == fields[0]["Values"].split("\n")
+    assert "custom_fields" in body["optional_properties"]
+
+
+def test_stage_and_lead_source_filters_the_spec_declares(http, server, ds):
+    stages = ds.tables["Stage"]
+    by_order = get(http, server, "/opportunities/stages", order_by="stage_order desc")["stages"]
+    assert [s["order"] for s in by_order] == sorted((r["StageOrder"] for r in stages), reverse=True)
+    named = get(http, server, "/opportunities/stages", filter=f"opportunity_stage_name=={stages[0]['StageName'][:2]}*")
+    assert {s["id"] for s in named["stages"]} == {str(r["Id"]) for r in stages if r["StageName"].lower().startswith(
+        stages[0]["StageName"][:2].lower())}
+    moves = ds.tables["StageMove"]
+    mine = walk(http, server, "/opportunities/stageMoves", "stage_moves", filter=f"user_id=={moves[0]['UserId']}")
+    assert sorted(int(m["id"]) for m in mine) == sorted(m["Id"] for m in moves if m["UserId"] == moves[0]["UserId"])
+    sources = ds.tables["LeadSource"]
+    above = walk(http, server, "/leadSources", "lead_sources", filter=f"id>{sources[0]['Id']}")
+    assert sorted(int(s["id"]) for s in above) == sorted(r["Id"] for r in sources if r["Id"] > sources[0]["Id"])

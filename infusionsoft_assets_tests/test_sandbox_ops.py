@@ -364,6 +364,14 @@ def test_xmlrpc_transport_faults_and_bearer_on_the_unversioned_path(http, server
     assert gateway.value.errcode == 503
 
 
+def test_an_empty_xmlrpc_answer_keeps_keaps_content_type(http, server):
+    set_faults(server, "/xmlrpc*=empty")
+    body = xmlrpc.client.dumps(("k", "Contact", 1, 0, {"Id": "%"}, ["Id"]), "DataService.query")
+    answer = http.post(server.base_url + XMLRPC, data=body, headers={**key(server), "Content-Type": "text/xml"})
+    assert (answer.status_code, answer.content) == (200, b"")
+    assert answer.headers["content-type"] == "text/xml;charset=UTF-8"
+
+
 def test_scripted_sequence_then_success(server):
     set_faults(server, "DataService.query=db_too_long*3,ok,db_blocked")
     codes = []

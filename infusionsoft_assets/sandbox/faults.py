@@ -74,6 +74,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from .auth import gateway_fault
 from .quotas import QUOTA_EXCEEDED, apigee_quota_body, spike_arrest_body
+from .xmlrpc import CONTENT_TYPE as XMLRPC_CONTENT_TYPE
 from .xmlrpc import fault_response
 
 DB_TOO_LONG = "[DatabaseError] Query took too long and was cancelled"
@@ -402,7 +403,8 @@ async def apply_fault(fault: Fault, injector: FaultInjector, request: Request, i
     if kind == "html":
         return HTMLResponse(MAINTENANCE_HTML)
     if kind == "empty":
-        return Response(b"", media_type="text/xml" if is_xmlrpc else "application/json")
+        # Set as a header: `media_type` would add Starlette's `; charset=utf-8`, not Keap's form.
+        return Response(b"", headers={"content-type": XMLRPC_CONTENT_TYPE if is_xmlrpc else "application/json"})
     if kind == "slow":
         await asyncio.sleep(p.get("seconds", 1.0))
     elif kind == "timeout":

@@ -15,8 +15,6 @@ and ``commission_total = amount_earned − clawbacks``. Summaries are window-sco
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,11 +22,9 @@ from .dataset import iso_ms, to_ms
 from .ledger_affiliates import ledger_for
 from .rest_v1 import V1, V1Error, v1_endpoint, v1_int, v1_order, v1_page, v1_time, v1_window
 from .rest_v2 import (EXACT, LIST, NUMBER, TIME, WILDCARD, ApiError, ListResource, json_response,
-                      matches_text, parse_time_ms)
+                      matches_text, number_matches, page_body, parse_time_ms)
 
 V2 = "/rest/v2"
-_OPS = {"==": int.__eq__, "!=": int.__ne__, ">": int.__gt__, "<": int.__lt__, ">=": int.__ge__,
-        "<=": int.__le__}
 PAY_TYPE_V1 = {"CASH": "Cash", "CHECK": "Check", "CREDIT_CARD": "Credit Card",
                "CREDIT_CARD_MANUAL": "Credit Card (Manual)", "MONEY_ORDER": "Money Order",
                "ADJUSTMENT": "Adjustment", "CREDIT": "Credit", "REFUND": "Refund"}
@@ -110,12 +106,6 @@ def _sorted(rows: list[dict], order, default: str, keys: dict) -> list[dict]:
     return sorted(rows, key=keys[field], reverse=descending)
 
 
-def _plain_body(envelope: str, rows: list[dict], next_token: str, **extra) -> bytes:
-    """For records without an ``id`` (the fragment cache keys on it): dump the page directly."""
-    return json.dumps({envelope: rows, "next_page_token": next_token, **extra},
-                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
 class AffiliatesResource(ListResource):
     resource = "Affiliate"
     envelope = "affiliates"
@@ -141,8 +131,7 @@ class AffiliatesResource(ListResource):
 
     def _predicate(self, cond):
         if cond.field == "id":
-            target, compare = int(cond.value), _OPS[cond.op]
-            return lambda r: compare(int(r["id"]), target)
+            return lambda r: number_matches(r["id"], cond)
         if cond.field == "referral_contact_id":
             referrers = {str(x["AffiliateId"]) for x in self.ds.tables["Referral"]
                          if str(x["ContactId"]) == cond.value}
@@ -181,7 +170,7 @@ class CommissionsResource(_AffiliateScoped):
         earned = round(sum((c["amount"] for c in chunk), 0.0), 2)
         clawed = round(sum((reversed_.get((c["invoice_id"], c["product_name"]), 0.0) for c in chunk), 0.0), 2)
         name = self.ledger.affiliates[self.aff].get("AffName")
-        return _plain_body(self.envelope, [v2_commission(c, name) for c in chunk], next_token,
+        return page_body(self.envelope, [v2_commission(c, name) for c in chunk], next_token,
                            amount_earned=earned, clawbacks=clawed, commission_total=round(earned - clawed, 2))
 
 
@@ -220,8 +209,7 @@ class ReferralsResource(ListResource):
         for cond in conditions:
             key = "referral_type" if cond.field == "type" else cond.field
             if self.filters[cond.field] == NUMBER:
-                target, compare = int(cond.value), _OPS[cond.op]
-                rows = [r for r in rows if compare(int(r[key]), target)]
+                rows = [r for r in rows if number_matches(r[key], cond)]
             else:
                 rows = [r for r in rows if matches_text(r[key], cond)]
         return _sorted(rows, order, "id", {"id": lambda r: int(r["id"]),
@@ -266,10 +254,6 @@ class SummariesResource(ListResource):
         return _sorted(rows, order, "affiliate_id", {
             "affiliate_id": lambda s: s["affiliateId"], "amount_earned": lambda s: (s["amountEarned"], s["affiliateId"]),
             "balance": lambda s: (s["balance"], s["affiliateId"]), "clawbacks": lambda s: (s["clawbacks"], s["affiliateId"])})
-
-    def body(self, params) -> bytes:
-        chunk, _, next_token = self.page(params)
-        return _plain_body(self.envelope, chunk, next_token)
 
 
 class ProgramResourcesResource(ListResource):

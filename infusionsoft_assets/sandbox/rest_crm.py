@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import base64
 import json
-import operator
-import re
 from typing import Callable
 
 from starlette.responses import Response
 
 from .dataset import CONTACT_CUSTOM_FIELDS, iso_ms
-from .rest_v2 import (CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS, DEFAULT_PAGE_SIZE, EXACT, LIST, MAX_PAGE_SIZE,
-                      NUMBER, TIME, WILDCARD, ApiError, Condition, ListResource, decode_page_token,
-                      encode_page_token, json_response, matches_text, parse_fields, parse_filter,
-                      parse_order_by, parse_page_size, parse_time_ms, query_fingerprint)
+from .rest_v2 import (COMPARED_TIME, CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS, DEFAULT_PAGE_SIZE, EXACT, LIST,
+                      MAX_PAGE_SIZE, NUMBER, ORDERED, TIME, WILDCARD, ApiError, Condition, ListResource,
+                      decode_page_token, encode_page_token, json_response, matches_text, number_matches,
+                      parse_fields, parse_filter, parse_order_by, parse_page_size, parse_time_ms,
+                      query_fingerprint, time_matches)
 
 
 def _ms(moment) -> int:
@@ -35,15 +34,6 @@ def _ms(moment) -> int:
 
 def _iso(moment) -> str | None:
     return None if moment is None else iso_ms(_ms(moment))
-
-
-# Filter kind handled here rather than by rest_v2's parser: a time compared with ==, <, <=, >, >=
-# (taskAppointments, lead-source expenses). rest_v2's TIME kind only takes `==`.
-COMPARE_TIME = "compare_time"
-_PART = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|>=|<=|>|<)(.*)$", re.S)
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$")
-_COMPARE = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, "<": operator.lt, ">=": operator.ge,
-            "<=": operator.le}
 
 
 class Match:
@@ -58,7 +48,7 @@ class RecordsResource(ListResource):
 
     ``filter_keys``: filter name -> record key (dotted for nested, or a callable of the record, or a
     :class:`Match`). A TIME filter named ``since_*`` keeps ``key >= T``, ``until_*`` keeps ``key < T``
-    (half-open, like contacts); NUMBER and COMPARE_TIME filters compare; LIST keeps any of the ids.
+    (half-open, like contacts); NUMBER, ORDERED and COMPARED_TIME filters compare; LIST keeps any of the ids.
     ``order_keys``: order_by field -> record key or callable; the default order is ``id`` ascending.
     ``optional``: fields left out unless named in ``fields`` (Keap's "optional properties").
     ``page_sizes``: the accepted page_size range (users: 1..100). ``rules``: callables
@@ -88,41 +78,13 @@ class RecordsResource(ListResource):
 
     # ----------------------------------------------------------------- query parsing
 
-    def page(self, params):
-        raw_filter = params.get("filter") or ""
-        conditions = self.parse(raw_filter)
-        order = parse_order_by(params.get("order_by"), self.order_fields, self.resource)
-        size = self._page_size(params.get("page_size"))
-        keys = self._keys(params)
-        fingerprint = query_fingerprint(self.envelope, raw_filter, order)
-        token = params.get("page_token")
-        offset = decode_page_token(token, fingerprint, self.resource) if token else 0
-        rows = self._selected(raw_filter, conditions, order)
-        end = offset + size
-        return rows[offset:end], keys, encode_page_token(end, fingerprint) if end < len(rows) else ""
-
-    def parse(self, raw: str) -> list[Condition]:
-        plain, timed = [], []
-        for part in raw.split(";"):
-            found = _PART.match(part)
-            if found and self.filters.get(found.group(1)) == COMPARE_TIME:
-                timed.append(self._time_condition(*found.groups()))
-            else:
-                plain.append(part)
-        kinds = {name: kind for name, kind in self.filters.items() if kind != COMPARE_TIME}
-        conditions = parse_filter(";".join(plain), kinds, self.resource) + timed
+    def parse_conditions(self, raw_filter: str) -> list[Condition]:
+        conditions = parse_filter(raw_filter, self.filters, self.resource)
         for rule in self.rules:
             rule(conditions, self.resource)
         return conditions
 
-    def _time_condition(self, field: str, op: str, value: str) -> Condition:
-        value = value.strip()
-        if op == "!=" or not _ISO.match(value):
-            raise ApiError(400, f"Invalid filter '{field}{op}{value}': use ==, <, <=, >, >= with an "
-                           "ISO-8601 date-time", domain="filter", resource=self.resource)
-        return Condition(field, op, value)
-
-    def _page_size(self, raw: str | None) -> int:
+    def page_size(self, raw: str | None) -> int:
         low, high = self.page_sizes
         if raw is None or raw.strip() == "":
             return min(high, DEFAULT_PAGE_SIZE)
@@ -165,21 +127,13 @@ class RecordsResource(ListResource):
         if kind == TIME:
             bound, ms = parse_time_ms(cond.value), parse_time_ms(value)
             return ms >= bound if cond.field.startswith("since") else ms < bound
-        if kind == COMPARE_TIME:
-            return _COMPARE[cond.op](parse_time_ms(value), parse_time_ms(cond.value))
-        if kind == NUMBER:
-            return _COMPARE[cond.op](float(value), float(cond.value))
+        if kind == COMPARED_TIME:
+            return time_matches(value, cond)
+        if kind in (NUMBER, ORDERED):
+            return number_matches(value, cond)
         if isinstance(value, bool):
             return str(value).lower() == cond.value.lower()
         return matches_text(str(value), cond)
-
-    def body(self, params) -> bytes:
-        if self.records and "id" in self.records[0]:
-            return super().body(params)
-        # Association rows carry no id for the fragment cache to key on: plain JSON.
-        chunk, _, next_token = self.page(params)
-        return json.dumps({self.envelope: chunk, "next_page_token": next_token},
-                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _lookup(record: dict, key: str):
@@ -236,10 +190,32 @@ def company_records(ds) -> list[dict]:
                         "region": row.get("State"), "postal_code": row.get("PostalCode"),
                         "country_code": "USA" if row.get("Country") == "United States" else None,
                         "field": "BILLING"},
+            "fax_number": {"number": row["Fax1"], "type": row.get("Fax1Type"), "field": "FAX1"}
+            if "Fax1" in row else None,
             "create_time": _iso(row["DateCreated"]), "update_time": _iso(row["LastUpdated"]),
             "custom_fields": [],
         })
     return out
+
+
+# Left out of a company unless named in `fields`: on the list, the spec's "not included by default"
+# set; by id, its "Available fields" (which keep the times but take the website too).
+COMPANY_LIST_OPTIONAL = ("notes", "fax_number", "address", "email_address", "phone_number", "update_time",
+                         "create_time", "custom_fields")
+COMPANY_OPTIONAL = ("address", "custom_fields", "email_address", "fax_number", "phone_number", "website", "notes")
+
+
+def _same_instant(key: str) -> Match:
+    return Match(lambda record, cond: record.get(key) is not None
+                 and parse_time_ms(record[key]) == parse_time_ms(cond.value))
+
+
+def _has_email(record: dict, cond: Condition) -> bool:
+    return any(matches_text(e["email"], cond) for e in record["email_addresses"])
+
+
+def _company_email(record: dict) -> str | None:
+    return record["email_address"]["email"] if record["email_address"] else None
 
 
 def user_records(ds) -> list[dict]:
@@ -247,7 +223,8 @@ def user_records(ds) -> list[dict]:
     for row in ds.tables["User"]:
         created, updated = _times(ds, "User", row["Id"])
         out.append({"id": str(row["Id"]), "given_name": row["FirstName"], "family_name": row["LastName"],
-                    "email_address": row["Email"], "title": row.get("Title"), "status": "ACTIVE",
+                    "email_addresses": [{"email": row["Email"], "field": "EMAIL1"}],
+                    "title": row.get("Title"), "status": "ACTIVE",
                     "admin": row["Id"] == ds.tables["User"][0]["Id"], "partner": False,
                     "create_time": created, "update_time": updated,
                     "phone_numbers": [{"number": row["Phone1"], "type": "Work", "field": "PHONE1"}]})
@@ -302,6 +279,7 @@ def file_records(ds) -> list[dict]:
         contact = row.get("ContactId")
         out.append({"id": str(row["Id"]), "file_name": row["FileName"], "file_size": row["FileSize"],
                     "is_public": bool(row["Public"]), "contact_id": None if contact is None else str(contact),
+                    "created_by_id": None,  # FileBox keeps no creator
                     "category": "ATTACHMENTS" if contact is not None else "DOCUMENTS",
                     "file_box_type": "CONTACT" if contact is not None else "APPLICATION",
                     "created_time": created, "updated_time": updated})
@@ -539,10 +517,11 @@ def not_together(a: str, b: str):
     return rule
 
 
-def required(field: str):
+def required_one_of(*fields: str):
     def rule(conditions, resource):
-        if field not in {c.field for c in conditions}:
-            raise ApiError(400, f"filter must include {field}", domain="filter", resource=resource)
+        if not set(fields) & {c.field for c in conditions}:
+            raise ApiError(400, f"filter must include at least one of {', '.join(fields)}", domain="filter",
+                           resource=resource)
     return rule
 
 
@@ -579,7 +558,7 @@ _ID_ORDER = {"id": lambda r: int(r["id"])}
 def opportunities_resource(ds) -> RecordsResource:
     custom = {f["Name"]: f for f in _form_fields(ds, -4)}
     filters = {"stage_id": EXACT, "user_id": EXACT, "contact_id": EXACT, "opportunity_title": WILDCARD,
-               "lead_source_name": WILDCARD, "affiliate_id": EXACT, "opportunity_id": NUMBER, "ids": LIST,
+               "lead_source_name": WILDCARD, "affiliate_id": EXACT, "opportunity_id": ORDERED, "ids": LIST,
                "contact_phone": WILDCARD, "contact_city": WILDCARD, "contact_state": WILDCARD,
                "projected_revenue_high": NUMBER, "projected_revenue_low": NUMBER,
                **{name: WILDCARD for name in custom}}
@@ -639,7 +618,7 @@ def notes_resource(records) -> RecordsResource:
 def appointments_resource(ds) -> RecordsResource:
     times = ("start_time", "end_time", "create_time", "update_time")
     return RecordsResource("TaskAppointment", "taskAppointments", lambda: appointment_records(ds),
-                           {"contact_id": EXACT, "user_id": EXACT, **{t: COMPARE_TIME for t in times}},
+                           {"contact_id": EXACT, "user_id": EXACT, **{t: COMPARED_TIME for t in times}},
                            {"contact_id": "contact_id", "user_id": "user_id", **{t: t for t in times}},
                            {t: t for t in times})
 
@@ -654,7 +633,7 @@ def campaigns_resource(ds) -> RecordsResource:
 
 
 def _expense_resource(resource: str, envelope: str, records, times: tuple[str, ...]) -> RecordsResource:
-    filters = {"title": EXACT, "amount": NUMBER, **{t: COMPARE_TIME for t in times}}
+    filters = {"title": EXACT, "amount": NUMBER, **{t: COMPARED_TIME for t in times}}
     keys = {"title": "title", "amount": "amount.amount", **{t: t for t in times}}
     orders = {"title": "title", "amount": "amount.amount", **{t: t for t in times}}
     return RecordsResource(resource, envelope, records, filters, keys, orders)
@@ -676,31 +655,36 @@ def contact_tags_resource(records) -> RecordsResource:
 class AssociationsResource(RecordsResource):
     """``/v2/tags/-/contacts`` and ``/v2/contacts/-/tags``: tag applications across many tags or contacts.
 
-    The required id-list filter picks the applications from an index instead of scanning them all.
+    SDK 2.0.26 declares the filter "at least one is required" of the id list, ``since_applied_time``
+    and ``until_applied_time`` (its prose still calls the id list required; the parameter's own doc
+    is the later word). The id list picks applications from an index; a time window alone scans
+    them all, on the raw rows, before any is rendered. ``since`` is inclusive, ``until`` exclusive,
+    as every other sandbox window.
     """
 
     def __init__(self, resource: str, envelope: str, id_filter: str, index: Callable[[], dict]):
         filters = {id_filter: LIST, "since_applied_time": TIME, "until_applied_time": TIME}
         keys = {id_filter: lambda r: None, "since_applied_time": "applied_at", "until_applied_time": "applied_at"}
         super().__init__(resource, envelope, [], filters, keys, {"applied_time": "applied_at"},
-                         rules=(required(id_filter), at_most_100(id_filter)),
+                         rules=(required_one_of(*filters), at_most_100(id_filter)),
                          default_key=lambda r: (r["applied_at"], int(r["contact_id"]), int(r["tag_id"])))
         self.id_filter, self.index = id_filter, index
 
     def select(self, conditions, order):
-        wanted = {int(v) for c in conditions if c.field == self.id_filter for v in c.value.split(",")}
         index = self.index()
-        rows = [association(row) for key in sorted(wanted) for row in index.get(key, ())]
-        for cond in conditions:
-            if cond.field != self.id_filter:
-                rows = [r for r in rows if self._matches(r, cond)]
+        wanted = [int(v) for c in conditions if c.field == self.id_filter for v in c.value.split(",")]
+        groups = [index.get(key, ()) for key in sorted(set(wanted))] if wanted else index.values()
+        since = [parse_time_ms(c.value) for c in conditions if c.field == "since_applied_time"]
+        until = [parse_time_ms(c.value) for c in conditions if c.field == "until_applied_time"]
+        lo, hi = max(since, default=None), min(until, default=None)
+        rows = [association(row) for group in groups for row in group
+                if _in_window(_ms(row["DateCreated"]), lo, hi)]
         rows.sort(key=self.default_key)
         return rows[::-1] if order is not None and order[1] else rows
 
-    def body(self, params) -> bytes:
-        chunk, _, next_token = self.page(params)
-        return json.dumps({self.envelope: chunk, "next_page_token": next_token},
-                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+def _in_window(ms: int, lo: int | None, hi: int | None) -> bool:
+    return (lo is None or ms >= lo) and (hi is None or ms < hi)
 
 
 # --------------------------------------------------------------------------- endpoint table
@@ -722,42 +706,62 @@ ENDPOINTS: dict[str, tuple] = {
                                  {"name": EXACT, "description": EXACT, **_CREATE_UPDATE},
                                  {"name": "name", "description": "description", **_CREATE_UPDATE_KEYS},
                                  {"name": "name", "create_time": "create_time", "update_time": "update_time"}),
+    # `city`/`state` read the company's one (billing) address; `until_time` is exclusive like every
+    # sandbox window although the spec says "on or before".
     "/rest/v2/companies": ("Company", "companies", company_records,
-                           {"company_name": EXACT, "name": WILDCARD, "since_time": TIME, "until_time": TIME},
-                           {"company_name": "company_name", "name": "company_name",
-                            "since_time": "update_time", "until_time": "update_time"},
-                           {"id": lambda r: int(r["id"]), "create_time": "create_time", "name": "company_name"}),
+                           {"company_name": EXACT, "name": WILDCARD, "email": EXACT, "city": WILDCARD,
+                            "state": WILDCARD, "since_time": TIME, "until_time": TIME, "company_id": ORDERED},
+                           {"company_name": "company_name", "name": "company_name", "email": _company_email,
+                            "city": "address.locality", "state": "address.region",
+                            "since_time": "update_time", "until_time": "update_time", "company_id": "id"},
+                           {"id": lambda r: int(r["id"]), "create_time": "create_time", "name": "company_name",
+                            "email": _company_email},
+                           {"optional": COMPANY_LIST_OPTIONAL}),
     # page_size 1..100 for users (the spec's only list with that range).
     "/rest/v2/users": ("User", "users", user_records,
                        {"email": EXACT, "given_name": EXACT, "include_inactive": EXACT,
                         "include_partners": EXACT, "user_ids": LIST},
-                       {"email": "email_address", "given_name": "given_name",
+                       {"email": Match(_has_email), "given_name": "given_name",
                         "include_inactive": Match(lambda r, c: c.value.lower() == "true" or r["status"] == "ACTIVE"),
                         "include_partners": Match(lambda r, c: c.value.lower() == "true" or not r["partner"]),
                         "user_ids": "id"},
-                       {"create_time": "create_time", "email": "email_address",
+                       {"create_time": "create_time", "email": lambda r: r["email_addresses"][0]["email"],
                         "name": lambda r: (r["family_name"].lower(), int(r["id"]))},
                        {"page_sizes": (1, 100)}),
-    "/rest/v2/opportunities/stages": ("OpportunityStage", "stages", stage_records, {}, {},
-                                      {"order": "order", "name": "name"}),
+    "/rest/v2/opportunities/stages": ("OpportunityStage", "stages", stage_records,
+                                      {"opportunity_stage_name": WILDCARD, "opportunity_stage_id": ORDERED},
+                                      {"opportunity_stage_name": "name", "opportunity_stage_id": "id"},
+                                      {"stage_order": "order"}),
     "/rest/v2/opportunities/stageMoves": ("OpportunityStageMove", "stage_moves", stage_move_records,
-                                          {"opportunity_id": EXACT}, {"opportunity_id": "opportunity_id"},
-                                          {"move_date": "move_time"}),
+                                          {"opportunity_id": EXACT, "user_id": EXACT},
+                                          {"opportunity_id": "opportunity_id", "user_id": "user_id"},
+                                          {"move_date": "move_time", **_ID_ORDER}),
+    # `start_time==T`/`end_time==T` are declared with `==` alone and no word on their meaning: the
+    # sandbox reads them literally, as the same instant (a source starting or ending exactly at T).
     "/rest/v2/leadSources": ("LeadSource", "lead_sources", lead_source_records,
-                             {"name": WILDCARD, "status": EXACT, "lead_source_category_id": EXACT,
-                              "vendor": WILDCARD, "medium": WILDCARD},
-                             {"name": "name", "status": "status", "lead_source_category_id": "lead_source_category_id",
-                              "vendor": "vendor", "medium": "medium"},
+                             {"id": NUMBER, "name": WILDCARD, "status": EXACT, "lead_source_category_id": EXACT,
+                              "vendor": WILDCARD, "medium": WILDCARD, "message": WILDCARD,
+                              "description": WILDCARD, "start_time": TIME, "end_time": TIME},
+                             {"id": "id", "name": "name", "status": "status",
+                              "lead_source_category_id": "lead_source_category_id", "vendor": "vendor",
+                              "medium": "medium", "message": "message", "description": "description",
+                              "start_time": _same_instant("start_time"), "end_time": _same_instant("end_time")},
                              {"name": "name", "status": "status", "vendor": "vendor", "medium": "medium",
                               "start_time": "start_time", "end_time": "end_time",
                               "create_time": "create_time", "update_time": "update_time"}),
     "/rest/v2/leadSourceCategories": ("LeadSourceCategory", "lead_source_categories",
-                                      lead_source_category_records, {"name": EXACT}, {"name": "name"},
+                                      lead_source_category_records, {"name": WILDCARD, "description": WILDCARD},
+                                      {"name": "name", "description": "description"},
                                       {"name": "name", "create_time": "create_time"}),
+    # `user_id` is the file's creator, which FileBox does not keep: it matches no file. The two
+    # times, declared with `==` alone, match the same instant (as leadSources' start/end_time).
     "/rest/v2/files": ("File", "files", file_records,
-                       {"is_public": EXACT, "contact_id": EXACT, "category": EXACT, "file_box_type": EXACT},
-                       {"is_public": "is_public", "contact_id": "contact_id", "category": "category",
-                        "file_box_type": "file_box_type"},
+                       {"is_public": EXACT, "contact_id": EXACT, "user_id": EXACT, "category": EXACT,
+                        "file_box_type": EXACT, "file_name": EXACT, "created_time": TIME, "updated_time": TIME},
+                       {"is_public": "is_public", "contact_id": "contact_id", "user_id": "created_by_id",
+                        "category": "category", "file_box_type": "file_box_type", "file_name": "file_name",
+                        "created_time": _same_instant("created_time"),
+                        "updated_time": _same_instant("updated_time")},
                        {"file_name": "file_name", "updated_time": "updated_time"}),
     "/rest/v2/webforms": ("Webform", "webforms", webform_records,
                           {"name": EXACT, "webform_type": EXACT, **_CREATE_UPDATE},
@@ -949,6 +953,9 @@ def _run_report(ds, report_id: int, search: dict, options: dict, rows_of) -> dic
     return {"results": results, "page_token": encode_page_token(end, fingerprint) if end < total else ""}
 
 
+BY_ID_OPTIONAL = {"/rest/v2/companies": COMPANY_OPTIONAL}
+
+
 def register(router, ds) -> None:
     if "ContactGroup" not in ds.tables:
         return
@@ -963,10 +970,13 @@ def register(router, ds) -> None:
                         ("/rest/v2/leadSources", "lead_source_id"),
                         ("/rest/v2/opportunities/stages", "stage_id"),
                         ("/rest/v2/reporting/reports", "report_id")):
-        router.add(f"{path}/{{{param}}}", _by_id_handler(records_by_path[path], ENDPOINTS[path][0]))
+        router.add(f"{path}/{{{param}}}", _by_id_handler(records_by_path[path], ENDPOINTS[path][0],
+                                                         BY_ID_OPTIONAL.get(path, ())))
     router.add("/rest/v2/files/{file_id}:data", _file_data_handler(ds))
     router.add("/rest/v2/webforms/{webform_id}:data", _webform_html_handler(ds))
-    router.add("/rest/v2/tags/{tag_id}/contacts", _tagged_contacts_handler(ds))
+    tagged = _tagged_contacts(ds)
+    router.add("/rest/v2/tags/{tag_id}/contacts", _tagged_contacts_handler(tagged))
+    router.add("/rest/v2/tags/{tag_id}/contacts/count", _tagged_contacts_count_handler(tagged))
     router.add("/rest/v2/reporting/reports/{report_id}/model", _report_model_handler(ds))
     router.add("/rest/v2/reporting/reports/{report_id}:run", _run_report_handler(ds), methods=("POST",))
     router.add("/rest/v2/contacts/model", _contact_model_handler(ds))
@@ -983,6 +993,7 @@ def _register_activity(router, ds) -> None:
     notes = notes_resource(lambda: note_records(ds))
     campaigns = campaigns_resource(ds)
     router.add("/rest/v2/opportunities", opportunities)
+    router.add("/rest/v2/opportunities/model", _opportunity_model_handler(ds))
     router.add("/rest/v2/opportunities/{opportunity_id}",
                _by_id_handler(lambda: opportunities.records, "Opportunity", OPPORTUNITY_OPTIONAL))
     router.add("/rest/v2/tasks", tasks)
@@ -1048,24 +1059,60 @@ def _webform_html_handler(ds):
     return handler
 
 
-def _tagged_contacts_handler(ds):
+def _tagged_contacts(ds) -> Callable[[str], RecordsResource | None]:
+    """Tag id -> the list of that tag's contacts (made once per tag), None for an unknown tag."""
     resources: dict[int, RecordsResource] = {}
     tags = {row["Id"] for row in ds.tables["ContactGroup"]}
 
-    async def handler(request, tag_id):
+    def resource_of(tag_id: str) -> RecordsResource | None:
         if not tag_id.isdigit() or int(tag_id) not in tags:
-            return ApiError(404, f"Tag {tag_id} not found", domain="tag_id", resource="Tag").response()
-        resource = resources.get(int(tag_id))
-        if resource is None:
-            resource = resources[int(tag_id)] = RecordsResource(
+            return None
+        if int(tag_id) not in resources:
+            resources[int(tag_id)] = RecordsResource(
                 "TaggedContact", "contacts", tagged_contact_records(ds, int(tag_id)),
                 {"given_name": EXACT, "family_name": EXACT, "email": EXACT,
                  "since_applied_time": TIME, "until_applied_time": TIME},
-                {"given_name": "given_name", "family_name": "family_name", "email": "email",
-                 "since_applied_time": "applied_time", "until_applied_time": "applied_time"},
+                {"given_name": _or_none("given_name"), "family_name": _or_none("family_name"),
+                 "email": _or_none("email"), "since_applied_time": "applied_time",
+                 "until_applied_time": "applied_time"},
                 {"given_name": "given_name", "family_name": "family_name", "email": "email",
                  "applied_time": "applied_time"})
+        return resources[int(tag_id)]
+
+    return resource_of
+
+
+def _or_none(key: str) -> Match:
+    """The SDK's tag-contact filters: ``NONE`` matches a contact without the field, else equality."""
+    def test(record, cond):
+        if cond.value.upper() == "NONE":
+            return record.get(key) is None
+        return record.get(key) is not None and matches_text(record[key], cond)
+    return Match(test)
+
+
+def _tagged_contacts_handler(resource_of):
+    async def handler(request, tag_id):
+        resource = resource_of(tag_id)
+        if resource is None:
+            return ApiError(404, f"Tag {tag_id} not found", domain="tag_id", resource="Tag").response()
         return await resource.handle(request)
+
+    return handler
+
+
+def _tagged_contacts_count_handler(resource_of):
+    """``GET /v2/tags/{tag_id}/contacts/count`` (SDK 2.0.26): ``TagContactCount`` under the list's filters."""
+    async def handler(request, tag_id):
+        resource = resource_of(tag_id)
+        if resource is None:
+            return ApiError(404, f"Tag {tag_id} not found", domain="tag_id", resource="Tag").response()
+        raw_filter = request.query_params.get("filter") or ""
+        try:
+            rows = resource.select(resource.parse_conditions(raw_filter), None)
+        except ApiError as exc:
+            return exc.response()
+        return json_response({"count": len(rows)})
 
     return handler
 
@@ -1076,6 +1123,27 @@ def _report_model_handler(ds):
         if search is None:
             return ApiError(404, "Report not found", domain="report_id", resource="Report").response()
         return json_response({"fields": [{"name": k, "label": v} for k, v in search["columns"].items()]})
+
+    return handler
+
+
+# DataFormField.DataType codes (keap-xmlrpc.md §5.1) -> v2 CustomFieldMetaData.field_type.
+FIELD_TYPES = {11: "DECIMAL_NUMBER", 12: "WHOLE_NUMBER", 13: "DATE", 14: "DATE_TIME", 15: "TEXT", 21: "DROPDOWN"}
+
+
+def _opportunity_model_handler(ds):
+    """``GET /v2/opportunities/model``: the opportunity custom fields (FormId -4) as ``ObjectModel``."""
+    groups = {row["Id"]: row["Name"] for row in ds.tables["DataFormGroup"]}
+    fields = [{"id": str(f["Id"]), "label": f["Label"], "field_name": f["Name"],
+               "field_type": FIELD_TYPES.get(f["DataType"], "TEXT"), "record_type": "OPPORTUNITY",
+               "options": [{"id": v, "label": v} for v in (f.get("Values") or "").split("\n") if v],
+               "default_value": f.get("DefaultValue"), "group_id": str(f["GroupId"]),
+               "group_name": groups.get(f["GroupId"])}
+              for f in _form_fields(ds, -4)]
+    body = {"custom_fields": fields, "optional_properties": list(OPPORTUNITY_OPTIONAL)}
+
+    async def handler(request):
+        return json_response(body)
 
     return handler
 

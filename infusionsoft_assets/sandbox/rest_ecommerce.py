@@ -19,59 +19,20 @@ Windows (sandbox choices where Keap documents no bound semantics):
 
 from __future__ import annotations
 
-import json
-
 from starlette.responses import Response
 
 from .dataset import Dataset, iso_ms, to_ms
-from .rest_v1 import V1List, v1_filter_window, v1_time
+from .rest_v1 import V1List, v1_filter_window, v1_int, v1_time, v1_where_ints
 from .rest_v2 import (
-    EXACT, LIST, NUMBER, TIME, WILDCARD, ApiError, Condition, ListResource, decode_page_token,
-    encode_page_token, json_response, matches_text, parse_filter, parse_order_by, parse_page_size,
-    parse_time_ms, query_fingerprint,
+    BOOL, DECIMAL, EXACT, LIST, NUMBER, NUMBER_OPS, TIME, WILDCARD, ApiError, ListResource, compact_json,
+    json_response, matches_text, parse_time_ms,
 )
 
-DECIMAL, BOOL = "decimal", "bool"  # filter kinds rest_v2 does not have
-_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
-            "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b}
 V2 = "/rest/v2"
 V1 = "/rest/v1"
 
 
 # --------------------------------------------------------------------------- generic list machinery
-
-
-def parse_filter_ext(raw: str, kinds: dict[str, str], resource: str) -> list[Condition]:
-    """rest_v2's grammar plus decimal comparisons, `!=` on ids and booleans."""
-    conditions = []
-    for part in raw.split(";"):
-        if not part.strip():
-            continue
-        name = part.strip().split("=")[0].split("!")[0].split(">")[0].split("<")[0].strip()
-        kind = kinds.get(name)
-        if kind in (DECIMAL, BOOL) or (kind == NUMBER and "!=" in part):
-            conditions.append(_extended_condition(part, kind, resource))
-        else:
-            conditions.extend(parse_filter(part, kinds, resource))
-    return conditions
-
-
-def _extended_condition(part: str, kind: str, resource: str) -> Condition:
-    for op in ("==", "!=", ">=", "<=", ">", "<"):
-        field, found, value = part.partition(op)
-        if found:
-            break
-    field, value = field.strip(), value.strip()
-    bad = ApiError(400, f"Invalid value '{value}' for filter field '{field}'", domain="filter", resource=resource)
-    if kind == BOOL:
-        if op != "==" or value.lower() not in ("true", "false"):
-            raise bad
-    else:
-        try:
-            float(value)
-        except ValueError:
-            raise bad from None
-    return Condition(field, op, value)
 
 
 class Records(ListResource):
@@ -104,29 +65,10 @@ class Records(ListResource):
         field, descending = order
         return sorted(rows, key=self.orders[field], reverse=descending)
 
-    def page(self, params):
-        raw_filter = params.get("filter") or ""
-        conditions = parse_filter_ext(raw_filter, self.filters, self.resource)
-        order = parse_order_by(params.get("order_by"), self.order_fields, self.resource)
-        size = parse_page_size(params.get("page_size"), self.resource)
-        fingerprint = query_fingerprint(self.envelope, raw_filter, order)
-        token = params.get("page_token")
-        offset = decode_page_token(token, fingerprint, self.resource) if token else 0
-        rows = self._selected(raw_filter, conditions, order)
-        end = offset + size
-        return rows[offset:end], None, encode_page_token(end, fingerprint) if end < len(rows) else ""
-
     def body(self, params) -> bytes:
         if not self.paged:  # declared without paging parameters and without next_page_token
-            return _dumps({self.envelope: self.records()})
-        chunk, _, next_token = self.page(params)
-        if chunk and "id" not in chunk[0]:  # e.g. v2 transactions have no id to cache fragments by
-            return _dumps({self.envelope: chunk, "next_page_token": next_token})
+            return compact_json({self.envelope: self.records()})
         return super().body(params)
-
-
-def _dumps(body) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def _field(name):
@@ -161,7 +103,7 @@ def compare(getter, cast=float):
     getter = _field(getter) if isinstance(getter, str) else getter
 
     def make(cond):
-        target, test = cast(cond.value), _COMPARE[cond.op]
+        target, test = cast(cond.value), NUMBER_OPS[cond.op]
         return lambda r: getter(r) is not None and test(cast(getter(r)), target)
     return make
 
@@ -702,16 +644,6 @@ def _v2_criterion(kind: str, c: dict) -> dict:
     return out
 
 
-def _int_param(params, name):
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"Invalid {name} '{value}'") from None
-
-
 # --------------------------------------------------------------------------- registration
 
 
@@ -917,6 +849,12 @@ def _register_settings(router, cat: Catalog) -> None:
 
     router.add(f"{V2}/settings/applications:getConfiguration", configuration)
 
+    async def v1_configuration(request):
+        # v1 has no `fields`: every module, from the same settings as v2's.
+        return json_response(application_configuration(cat.c.get("app_settings", {}), list(_SETTING_MODULES)))
+
+    router.add(f"{V1}/setting/application/configuration", v1_configuration)
+
 
 def application_configuration(settings: dict, modules: list[str]) -> dict:
     """``GetSettingsResponse``: the application block always, other modules when asked for."""
@@ -945,10 +883,8 @@ def _register_v1(router, cat: Catalog) -> None:
     t = cat.t
 
     def orders(params):
-        rows = t.get("Job", [])
-        contact, product = _int_param(params, "contact_id"), _int_param(params, "product_id")
-        if contact is not None:
-            rows = [j for j in rows if j["ContactId"] == contact]
+        rows = v1_where_ints(params, t.get("Job", []), {"contact_id": "ContactId"})
+        product = v1_int(params, "product_id")
         if product is not None:
             rows = [j for j in rows if any(i["ProductId"] == product for i in cat.items_of.get(j["Id"], []))]
         paid = params.get("paid")
@@ -970,9 +906,7 @@ def _register_v1(router, cat: Catalog) -> None:
 
     def transactions(params):
         rows = cat.transactions
-        contact = _int_param(params, "contact_id")
-        if contact is not None:
-            rows = [x for x in rows if x["contact_id"] == contact]
+        rows = v1_where_ints(params, rows, {"contact_id": "contact_id"})
         rows = v1_filter_window(params, rows, lambda x: x["time_ms"])
         return [cat.v1_transaction(x) for x in rows]
 
@@ -984,10 +918,7 @@ def _register_v1(router, cat: Catalog) -> None:
         return [cat.v1_product(p) for p in rows]
 
     def subscriptions(params):
-        rows = t.get("RecurringOrder", [])
-        contact = _int_param(params, "contact_id")
-        if contact is not None:
-            rows = [s for s in rows if s["ContactId"] == contact]
+        rows = v1_where_ints(params, t.get("RecurringOrder", []), {"contact_id": "ContactId"})
         return [cat.v1_subscription(s) for s in rows]
 
     def _order_id(text_id: str) -> int:

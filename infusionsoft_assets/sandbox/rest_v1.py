@@ -63,6 +63,16 @@ def v1_bool(params, name: str, default: bool | None = None) -> bool | None:
     return raw.lower() == "true"
 
 
+def v1_where_ints(params, rows: list, columns: dict) -> list:
+    """The rows whose ``row[column]`` equals each int parameter sent (``{"contact_id": "ContactId"}``);
+    a parameter left out does not filter, a non-integer one is a 400."""
+    for name, column in columns.items():
+        wanted = v1_int(params, name)
+        if wanted is not None:
+            rows = [row for row in rows if row.get(column) == wanted]
+    return rows
+
+
 def v1_bound(params, name: str) -> int | None:
     """Epoch ms of a ``since``/``until``-style parameter; a zone is required."""
     raw = params.get(name)

@@ -22,7 +22,8 @@ from starlette.responses import Response
 from .dataset import CONTACT_CUSTOM_FIELDS
 from .rest_crm import (_applications_of_contact, _contact_name, _times, campaign_records,
                        opportunity_records)
-from .rest_v1 import V1, V1Error, v1_bool, v1_endpoint, v1_filter_window, v1_int, v1_order, v1_page, v1_time
+from .rest_v1 import (V1, V1Error, v1_bool, v1_endpoint, v1_filter_window, v1_int, v1_order, v1_page, v1_time,
+                      v1_where_ints)
 from .rest_v2 import json_response
 
 EMAIL_STATUS_V1 = {"UNENGAGED_MARKETABLE": "UnengagedMarketable", "SINGLE_OPT_IN": "SingleOptIn",
@@ -187,10 +188,7 @@ def v1_tags(ds):
 
     def handler(request: Request) -> Response:
         p = request.query_params
-        rows = ds.tables["ContactGroup"]
-        category = v1_int(p, "category")
-        if category is not None:
-            rows = [r for r in rows if r.get("GroupCategoryId") == category]
+        rows = v1_where_ints(p, ds.tables["ContactGroup"], {"category": "GroupCategoryId"})
         if p.get("name"):
             rows = [r for r in rows if r["GroupName"].lower() == p["name"].lower()]
         return v1_page(request, "tags", [tag(r) for r in sorted(rows, key=lambda r: r["Id"])])
@@ -279,10 +277,7 @@ def _file_descriptor(ds, row) -> dict:
 def v1_files(ds):
     def handler(request: Request) -> Response:
         p = request.query_params
-        rows = ds.tables["FileBox"]
-        contact = v1_int(p, "contact_id")
-        if contact is not None:
-            rows = [r for r in rows if r.get("ContactId") == contact]
+        rows = v1_where_ints(p, ds.tables["FileBox"], {"contact_id": "ContactId"})
         viewable = (p.get("viewable") or "BOTH").upper()
         if viewable not in ("PUBLIC", "PRIVATE", "BOTH"):
             raise V1Error(400, f"Invalid viewable '{viewable}'")
@@ -415,10 +410,7 @@ def v1_tasks(ds):
             wanted = v1_bool(p, name)
             if wanted is not None:
                 rows = [a for a in rows if test(a, wanted)]
-        for name, column in (("contact_id", "ContactId"), ("user_id", "UserID")):
-            wanted = v1_int(p, name)
-            if wanted is not None:
-                rows = [a for a in rows if a.get(column) == wanted]
+        rows = v1_where_ints(p, rows, {"contact_id": "ContactId", "user_id": "UserID"})
         return v1_page(request, "tasks", [task(a) for a in rows])
     return handler
 
@@ -439,10 +431,7 @@ def v1_notes(ds):
     def handler(request: Request) -> Response:
         p = request.query_params
         rows = _actions(ds, "Note")
-        for name, column in (("contact_id", "ContactId"), ("user_id", "UserID")):
-            wanted = v1_int(p, name)
-            if wanted is not None:
-                rows = [a for a in rows if a.get(column) == wanted]
+        rows = v1_where_ints(p, rows, {"contact_id": "ContactId", "user_id": "UserID"})
         return v1_page(request, "notes", [note(a) for a in rows])
     return handler
 

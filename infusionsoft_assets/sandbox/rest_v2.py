@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import json
+import operator
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -57,8 +58,18 @@ class ApiError(Exception):
 
 def json_response(body, *, status: int = 200, headers: dict | None = None) -> Response:
     """A compact JSON response (errors and small bodies; list pages go through FragmentCache)."""
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return Response(payload, status_code=status, media_type="application/json", headers=headers)
+    return Response(compact_json(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def compact_json(body) -> bytes:
+    """JSON as Keap sends it: no spaces, UTF-8 text left unescaped."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def page_body(envelope: str, rows: list, next_token: str, **extra) -> bytes:
+    """A list page dumped whole, for records the fragment cache cannot key (no ``id``); ``extra``
+    keys (page-level totals) follow ``next_page_token``."""
+    return compact_json({envelope: rows, "next_page_token": next_token, **extra})
 
 
 # --------------------------------------------------------------------------- filter grammar
@@ -88,13 +99,16 @@ class Condition:
 # Filter kinds: what operators and value syntax each field accepts. NUMBER is an integer with the
 # operators most id filters declare (``==, <=, <, >=, >, !=``: affiliates ``id``, referrals
 # ``contact_id``, orders ``id``); ORDERED is an integer whose spec leaves ``!=`` out (contacts
-# ``contact_id``).
+# ``contact_id``, companies ``company_id``); DECIMAL a number with every operator (amounts);
+# COMPARED_TIME a date-time compared with ``==, <, <=, >, >=`` (task appointments, lead-source
+# expenses), where TIME takes ``==`` only; BOOL is ``==true`` or ``==false``.
 EXACT, WILDCARD, LIST, TIME, NUMBER, ORDERED = "exact", "wildcard", "list", "time", "number", "ordered"
-#: How a NUMBER/ORDERED condition compares an int record value with its int operand.
-NUMBER_OPS = {"==": int.__eq__, "!=": int.__ne__, ">": int.__gt__, "<": int.__lt__, ">=": int.__ge__,
-              "<=": int.__le__}
-_OPS = {EXACT: {"=="}, WILDCARD: {"=="}, LIST: {"=="}, TIME: {"=="}, NUMBER: set(NUMBER_OPS),
-        ORDERED: set(NUMBER_OPS) - {"!="}}
+DECIMAL, COMPARED_TIME, BOOL = "decimal", "compared_time", "bool"
+#: The one definition of the comparison operators, for every number, amount and time filter.
+NUMBER_OPS = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, "<": operator.lt, ">=": operator.ge,
+              "<=": operator.le}
+_OPS = {EXACT: {"=="}, WILDCARD: {"=="}, LIST: {"=="}, TIME: {"=="}, BOOL: {"=="}, NUMBER: set(NUMBER_OPS),
+        DECIMAL: set(NUMBER_OPS), ORDERED: set(NUMBER_OPS) - {"!="}, COMPARED_TIME: set(NUMBER_OPS) - {"!="}}
 
 
 def parse_filter(raw: str, kinds: dict[str, str], resource: str) -> list[Condition]:
@@ -128,12 +142,24 @@ def _check_value(cond: Condition, kind: str, resource: str) -> None:
         raise bad("leading wildcards are not supported")
     if "*" in cond.value and (kind != WILDCARD or "*" in cond.value[:-1]):
         raise bad("wildcard not supported here")
-    if kind == TIME and not _DATETIME.match(cond.value):
+    if kind in (TIME, COMPARED_TIME) and not _DATETIME.match(cond.value):
         raise bad("expected an ISO-8601 date-time with offset, e.g. 2025-01-01T00:00:00.000Z")
     if kind == LIST and not all(v.strip().isdigit() for v in cond.value.split(",")):
         raise bad("expected a comma-separated list of ids")
     if kind in (NUMBER, ORDERED) and not cond.value.isdigit():
         raise bad("expected an integer")
+    if kind == DECIMAL and not _is_decimal(cond.value):
+        raise bad("expected a number")
+    if kind == BOOL and cond.value.lower() not in ("true", "false"):
+        raise bad("expected true or false")
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_time_ms(value: str) -> int:
@@ -291,12 +317,19 @@ class ListResource:
             self._cache.popitem(last=False)
         return rows
 
+    def parse_conditions(self, raw_filter: str) -> list[Condition]:
+        """The request's filter; a subclass adds rules on combinations (400 on a bad one)."""
+        return parse_filter(raw_filter, self.filters, self.resource)
+
+    def page_size(self, raw: str | None) -> int:
+        return parse_page_size(raw, self.resource)
+
     def page(self, params) -> tuple[list[dict], tuple[str, ...] | None, str]:
         """(records of this page, keys to render or None for all, next_page_token) for one request."""
         raw_filter = params.get("filter") or ""
-        conditions = parse_filter(raw_filter, self.filters, self.resource)
+        conditions = self.parse_conditions(raw_filter)
         order = parse_order_by(params.get("order_by"), self.order_fields, self.resource)
-        size = parse_page_size(params.get("page_size"), self.resource)
+        size = self.page_size(params.get("page_size"))
         keys = self._keys(params)
         fingerprint = query_fingerprint(self.envelope, raw_filter, order)
         token = params.get("page_token")
@@ -308,6 +341,9 @@ class ListResource:
     def body(self, params) -> bytes:
         """The JSON response body, assembled from per-record fragments (see :class:`FragmentCache`)."""
         chunk, keys, next_token = self.page(params)
+        if chunk and "id" not in chunk[0]:  # association rows, transactions: no id to cache by
+            return page_body(self.envelope, chunk if keys is None else [{k: r[k] for k in keys} for r in chunk],
+                             next_token)
         fragments = self._fragments.render(chunk, keys)
         return b"".join((b'{"', self.envelope.encode(), b'":[', b",".join(fragments),
                          b'],"next_page_token":', json.dumps(next_token).encode(), b"}"))
@@ -453,14 +489,25 @@ class ContactsResource(ListResource):
         return self._by_id
 
 
-def number_matches(actual: int, cond: Condition) -> bool:
-    """Whether an int record value satisfies a NUMBER condition (any operator of NUMBER_OPS)."""
-    return NUMBER_OPS[cond.op](actual, int(cond.value))
+def number_matches(actual, cond: Condition) -> bool:
+    """Whether a record's number (int, float or a numeric string such as a v2 id) satisfies a
+    NUMBER, ORDERED or DECIMAL condition; None (no value) never does."""
+    return actual is not None and NUMBER_OPS[cond.op](_number(actual), _number(cond.value))
+
+
+def time_matches(actual: str | None, cond: Condition) -> bool:
+    """A COMPARED_TIME condition on an ISO-8601 record time (None never matches)."""
+    return actual is not None and NUMBER_OPS[cond.op](parse_time_ms(actual), parse_time_ms(cond.value))
+
+
+def _number(value) -> int | float:
+    if isinstance(value, (int, float)):
+        return value
+    return int(value) if value.lstrip("-").isdigit() else float(value)
 
 
 def _number_predicate(cond: Condition):
-    target, compare = int(cond.value), NUMBER_OPS[cond.op]
-    return lambda c: compare(int(c["id"]), target)
+    return lambda c: number_matches(c["id"], cond)
 
 
 class CommissionProgramsResource(ListResource):
