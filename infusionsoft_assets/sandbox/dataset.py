@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import importlib
 import string
 import time
 from dataclasses import dataclass
@@ -28,8 +27,6 @@ RECENT_DAYS = 7  # the "hot" window that ~30% of updates fall into
 RECENT_SHARE = 0.30
 NEVER_UPDATED_SHARE = 0.20  # update_time == create_time: touched once, at creation
 TENANT_HOST = "sandbox.infusionsoft.com"  # the part after "full|" in an OAuth scope
-# Domain modules, built in this order after contacts (later ones may read earlier ones' tables).
-DOMAIN_MODULES = ("data_crm", "data_ecommerce", "data_affiliates")
 
 
 # --------------------------------------------------------------------------- time helpers
@@ -286,14 +283,11 @@ class Dataset:
         """
         self.tables: dict[str, list[dict]] = {}
         self.collections: dict[str, object] = {}
-        for name in DOMAIN_MODULES:
-            try:
-                module = importlib.import_module(f".{name}", __package__)
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__package__}.{name}":
-                    raise
-                continue
-            module.build(self)
+        # Imported here: the domain modules import this one's constants and helpers.
+        from . import data_affiliates, data_crm, data_ecommerce
+
+        for domain in (data_crm, data_ecommerce, data_affiliates):  # later ones read earlier ones' tables
+            domain.build(self)
 
     # ----------------------------------------------------------------- public queries
 

@@ -7,7 +7,6 @@ with ``methods=("POST",)`` etc.; a registered path called with another method an
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any, Awaitable, Callable
 
@@ -64,20 +63,13 @@ class RestRouter:
         return await handler(request, **params)
 
 
-#: Domain modules with ``register(router, dataset)``; each adds its v2 and v1 endpoints.
-DOMAIN_MODULES = ("rest_crm", "rest_ecommerce", "rest_affiliates")
-
-
 def build_rest_router(dataset: Dataset) -> RestRouter:
+    """Every REST endpoint: each domain module's ``register(router, dataset)`` adds its v2 and v1 routes."""
+    from . import rest_affiliates, rest_crm, rest_ecommerce  # they import RestRouter from here
+
     router = RestRouter()
     router.add("/rest/v2/contacts", ContactsResource(dataset))
     router.add("/rest/v2/affiliates/commissionPrograms", CommissionProgramsResource(dataset))
-    for name in DOMAIN_MODULES:
-        try:
-            module = importlib.import_module(f".{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
-                raise
-            continue
-        module.register(router, dataset)
+    for domain in (rest_crm, rest_ecommerce, rest_affiliates):
+        domain.register(router, dataset)
     return router
