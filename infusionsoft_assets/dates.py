@@ -74,10 +74,10 @@ def specific_date(day: str | date, *, today: date, earliest: date) -> DayRange:
 def days_back(n: int, *, today: date, earliest: date) -> DayRange:
     if not isinstance(n, int) or n < 1:
         raise DateSelectionError(f"days_back: must be a whole number of 1 or more, not {n!r}")
-    first = max(today - timedelta(days=n), earliest)
-    last = today - timedelta(days=1)
-    if last < earliest:
-        raise DateSelectionError(f"days_back: every one of the {n} days is before the start date {earliest}")
+    first, last = today - timedelta(days=n), today - timedelta(days=1)
+    if first < earliest:
+        raise DateSelectionError(f"days_back: {n} days back reaches {first}, before the start date {earliest} "
+                                 "(INFUSIONSOFT_START_DATE)")
     return DayRange(first, last)
 
 

@@ -10,6 +10,7 @@ import dagster as dg
 from .assets import build_report_asset, daily_partitions, start_date_from_env
 from .catalog import REPORTS, Dates
 from .dates import days_back, utc_today
+from .keap.client import DEFAULT_API_URL
 from .resources import (is_sandbox_url, keap_resource_from_env, pool_from_env, warehouse_resource_from_env)
 
 RANGE_JOB = "range_reports_job"
@@ -34,7 +35,7 @@ def build_definitions(*, start: date | None = None, pool: str | None = None, loo
     range_names = [spec.name for spec in REPORTS if spec.dates is Dates.RANGE]
     snapshot_names = [spec.name for spec in REPORTS if spec.dates is Dates.SNAPSHOT]
     resources = resources or {"keap": keap_resource_from_env(), "warehouse": warehouse_resource_from_env()}
-    sandbox = is_sandbox_url(os.environ.get("INFUSIONSOFT_API_URL", ""))
+    sandbox = is_sandbox_url(os.environ.get("INFUSIONSOFT_API_URL") or DEFAULT_API_URL)
     job_tags = {"infusionsoft/sandbox": "true"} if sandbox else {}
 
     range_job = dg.define_asset_job(
@@ -46,12 +47,17 @@ def build_definitions(*, start: date | None = None, pool: str | None = None, loo
 
     @dg.schedule(job=range_job, cron_schedule="0 6 * * *", execution_timezone="UTC",
                  name="range_reports_lookback", default_status=dg.DefaultScheduleStatus.STOPPED)
-    def range_lookback(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        """Re-pull the last N complete days every morning, catching late updates, as one run."""
-        days = days_back(lookback, today=utc_today(context.scheduled_execution_time), earliest=start)
+    def range_lookback(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        """Re-pull the last N complete days every morning, catching late updates, as one run.
+
+        Days before the start date are left out here (a schedule must not fail on them)."""
+        days = days_back(lookback, today=utc_today(context.scheduled_execution_time), earliest=date.min)
+        first = max(days.first, start)
+        if first > days.last:
+            return dg.SkipReason(f"no complete day since the start date {start} yet")
         return dg.RunRequest(
             run_key=f"lookback@{context.scheduled_execution_time:%Y-%m-%d}",
-            tags={"dagster/asset_partition_range_start": days.first.isoformat(),
+            tags={"dagster/asset_partition_range_start": first.isoformat(),
                   "dagster/asset_partition_range_end": days.last.isoformat()})
 
     @dg.schedule(job=snapshot_job, cron_schedule="0 6 * * *", execution_timezone="UTC",

@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import dagster as dg
 from pydantic import PrivateAttr
 
-from .keap import ApiKeyCredentials, KeapClient, OAuthCredentials, TokenStore
+from .keap import ApiKeyCredentials, KeapClient, OAuthCredentials, RetrySettings, TokenStore
 from .keap.client import DEFAULT_API_URL
 from .storage import Warehouse
 
@@ -28,15 +29,26 @@ DEFAULT_DUCKDB_PATH = "data/infusionsoft.duckdb"
 DEFAULT_START_DATE = "2015-01-01"
 
 
+def api_origin(api_url: str) -> str:
+    """The API's scheme and host: Keap's v2 spec names its server ``https://api.keap.com/crm``, and a
+    user pasting that (or a trailing slash) must not get ``/crm/crm/rest/...``."""
+    return api_url.strip().rstrip("/").removesuffix("/crm")
+
+
+def is_keap_host(api_url: str) -> bool:
+    host = urlsplit(api_origin(api_url)).hostname or ""
+    return host.endswith(("infusionsoft.com", "keap.com"))
+
+
 def token_url(api_url: str) -> str:
-    return api_url.rstrip("/") + "/token"
+    return api_origin(api_url) + "/token"
 
 
 def authorize_url(api_url: str) -> str:
     """Keap's consent page lives on another host than its API; the sandbox serves both."""
-    if api_url.rstrip("/") == DEFAULT_API_URL:
+    if is_keap_host(api_url):
         return "https://accounts.infusionsoft.com/app/oauth/authorize"
-    return api_url.rstrip("/") + "/app/oauth/authorize"
+    return api_origin(api_url) + "/app/oauth/authorize"
 
 
 def credential_pool(client_id: str | None, api_key: str | None) -> str:
@@ -61,6 +73,8 @@ class KeapResource(dg.ConfigurableResource):
     api_key: str | None = None
     connect_timeout_s: float = 10
     read_timeout_s: float = 120
+    # In-client tries per request (short backoff); past them the step is retried on its own schedule.
+    retry_attempts: int = 5
 
     _credentials: Any = PrivateAttr(default=None)
 
@@ -83,8 +97,9 @@ class KeapResource(dg.ConfigurableResource):
         return credential_pool(self.client_id, self.api_key)
 
     def get_client(self, logger: Any = None) -> KeapClient:
-        return KeapClient(self.api_url, self.credentials(), logger=logger,
-                          timeout=(self.connect_timeout_s, self.read_timeout_s))
+        return KeapClient(api_origin(self.api_url), self.credentials(), logger=logger,
+                          timeout=(self.connect_timeout_s, self.read_timeout_s),
+                          retry=RetrySettings(attempts=self.retry_attempts))
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -123,4 +138,5 @@ def pool_from_env() -> str:
 
 
 def is_sandbox_url(api_url: str) -> bool:
-    return api_url.rstrip("/") != DEFAULT_API_URL and "infusionsoft.com" not in api_url and "keap.com" not in api_url
+    """Anything that is not Keap's own host is treated (and tagged) as a sandbox."""
+    return not is_keap_host(api_url)

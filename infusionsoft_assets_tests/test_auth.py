@@ -127,3 +127,40 @@ def test_credentials_never_show_secrets(sandbox, token_file):
     creds = oauth_credentials(sandbox, token_file)
     assert sandbox.credentials.client_secret not in repr(creds)
     assert sandbox.credentials.api_key not in repr(ApiKeyCredentials(sandbox.credentials.api_key))
+
+
+def test_the_callback_keeps_the_first_answer_and_ignores_stray_requests():
+    import threading
+
+    from infusionsoft_assets.keap.login import _Callback, _callback_server
+
+    got, done = _Callback(), threading.Event()
+    server = _callback_server(0, got, done, state="s1")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert requests.get(base + "/favicon.ico", timeout=5).status_code == 404 and not done.is_set()
+        page = requests.get(base + "/callback", params={"code": "c1", "state": "s1"}, timeout=5)
+        assert done.is_set() and "authorised this tool" in page.text
+        assert requests.get(base + "/callback", params={"code": "evil", "state": "s1"}, timeout=5).status_code == 404
+        assert (got.code, got.state) == ("c1", "s1")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_callback_with_the_wrong_state_is_not_called_authorised():
+    import threading
+
+    from infusionsoft_assets.keap.login import _Callback, _callback_server
+
+    got, done = _Callback(), threading.Event()
+    server = _callback_server(0, got, done, state="expected")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = requests.get(f"http://127.0.0.1:{server.server_address[1]}/callback",
+                            params={"code": "c", "state": "forged"}, timeout=5)
+        assert "did not authorise" in page.text
+    finally:
+        server.shutdown()
+        server.server_close()

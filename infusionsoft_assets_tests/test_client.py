@@ -75,3 +75,33 @@ def test_classification_by_status_and_headers():
     assert isinstance(spent, QuotaExhausted)
     assert spent.resets_at.isoformat() == "2026-12-01T00:00:00+00:00"
     assert "2026-12-01 00:00 UTC" in str(spent)
+
+
+def test_a_url_form_page_token_keeps_the_filter_fields_and_order():
+    from infusionsoft_assets.keap.client import _next_query
+
+    first = {"filter": "start_update_time==2026-11-27T00:00:00.000Z", "fields": "id,update_time",
+             "order_by": "update_time asc", "page_size": 1000}
+    url = "https://api.infusionsoft.com/crm/rest/v2/contacts/?page_size=1000&page_token=91"
+    assert _next_query(url, first) == {**first, "page_size": "1000", "page_token": "91"}
+    assert _next_query("opaque", first) == {**first, "page_token": "opaque"}
+
+
+def test_a_spike_arrest_429_waits_a_second_not_a_minute():
+    body = (b'{"fault":{"faultstring":"Spike arrest violation. Allowed rate : MessageRate{messagesPerPeriod=10}",'
+            b'"detail":{"errorcode":"policies.ratelimit.SpikeArrestViolation"}}}')
+    minute = classify_response(response(429, b'{"code":"429","message":"Quota Exceeded"}'), "/p")
+    assert classify_response(response(429, body), "/p").retry_after == 1.0 and minute.retry_after == 60.0
+
+
+def test_the_pacer_does_not_wait_a_window_it_has_no_call_in():
+    from infusionsoft_assets.keap.pacing import Pacer
+
+    now = [1000.0]
+    pacer = Pacer(clock=lambda: now[0])
+    pacer.record_call()
+    pacer.after_response({"x-keap-product-throttle-available": "0"})
+    assert pacer.wait_before_request()[0] == 60.0  # our call must age out of the rolling minute
+    now[0] += 61  # e.g. a 429's own 60 s wait has passed meanwhile
+    pacer.after_response({"x-keap-product-throttle-available": "0"})
+    assert pacer.wait_before_request()[0] == 0.0  # nothing of ours left in the window: no second wait

@@ -40,6 +40,7 @@ def test_end_zero_is_today_and_mixed_specific_relative():
     ({"date_": "2014-12-31"}, "date"),
     ({"date_": "yesterday"}, "date"),
     ({"days_back_n": 0}, "days_back"),
+    ({"days_back_n": 5000}, "days_back"),
     ({"start": "3"}, "end"),
 ])
 def test_invalid_selections_name_the_field(kw, field):

@@ -57,3 +57,29 @@ def test_lookback_schedule_asks_for_the_last_complete_days_in_one_run(monkeypatc
     snapshot = defs.resolve_schedule_def("snapshot_reports_daily")
     (req,) = snapshot.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=tick, repository_def=defs.get_repository_def())).run_requests
     assert req.partition_key == "2026-11-28"
+
+
+def test_only_sandbox_runs_are_tagged_sandbox(monkeypatch):
+    def tags():
+        return build_definitions().resolve_job_def("range_reports_job").tags
+
+    assert "infusionsoft/sandbox" not in tags()  # the default: Keap itself
+    for real in ("https://api.infusionsoft.com", "https://api.keap.com/crm"):
+        monkeypatch.setenv("INFUSIONSOFT_API_URL", real)
+        assert "infusionsoft/sandbox" not in tags()
+    monkeypatch.setenv("INFUSIONSOFT_API_URL", "http://127.0.0.1:8765")
+    assert tags()["infusionsoft/sandbox"] == "true"
+
+
+def test_lookback_stops_at_the_start_date_and_skips_before_it(monkeypatch):
+    monkeypatch.setenv("INFUSIONSOFT_START_DATE", "2026-11-26")
+    defs = build_definitions()
+    schedule = defs.resolve_schedule_def("range_reports_lookback")
+
+    def evaluate(tick):
+        ctx = dg.build_schedule_context(scheduled_execution_time=tick, repository_def=defs.get_repository_def())
+        return schedule.evaluate_tick(ctx)
+
+    data = evaluate(datetime(2026, 11, 28, 6, tzinfo=timezone.utc))
+    assert data.run_requests[0].tags["dagster/asset_partition_range_start"] == "2026-11-26"
+    assert evaluate(datetime(2026, 11, 26, 6, tzinfo=timezone.utc)).run_requests == []

@@ -12,6 +12,8 @@ import time
 from datetime import date, datetime, timezone
 
 import dagster as dg
+import duckdb
+import filelock
 
 from ..catalog import Dates, RecordError, ReportSpec, fetch_pages
 from ..dates import utc_today
@@ -127,6 +129,12 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
     except RecordError as error:
         raise dg.Failure(f"{where}: Keap sent a record that does not fit the report: {error}",
                          allow_retries=False) from None
+    except filelock.Timeout as error:
+        raise dg.Failure(f"{where}: waited too long for the lock {error.lock_file}; another run is writing "
+                         "the warehouse or refreshing tokens. Try again when it has finished.") from None
+    except duckdb.IOException as error:
+        raise dg.Failure(f"{where}: could not write the DuckDB file ({error}). If another program (the "
+                         "DuckDB CLI, a BI tool) has it open, close it: DuckDB allows one writer.") from None
 
     total = sum(rows_by_day.values())
     elapsed = time.monotonic() - started

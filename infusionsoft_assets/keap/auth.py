@@ -4,7 +4,9 @@ Keap's refresh tokens die the moment they are used, so several processes sharing
 never refresh at once: refresh happens under a cross-process file lock, the store is re-read after
 the lock is taken (another process may have refreshed meanwhile), the answer is validated before it
 is saved, and the save is an atomic rename of a 0600 temp file. A crash at any point leaves either
-the old pair or the new pair on disk, never half of one.
+the old pair or the new pair on disk, never half of one. (One window remains: a crash after Keap
+rotated the pair but before the new one is saved leaves a dead refresh token; the next refresh then
+fails with ``invalid_grant`` and asks for ``auth login``.)
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -39,8 +41,8 @@ class Credentials(Protocol):
 
 @dataclass(frozen=True)
 class TokenSet:
-    access_token: str
-    refresh_token: str
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
     expires_at: float
     scope: str = ""
     token_type: str = "bearer"

@@ -119,7 +119,6 @@ class KeapClient:
             if wait >= 1:
                 self.log.info(f"Pacing before GET {path}: {why}; waiting {wait:.1f} s")
             self._sleep_logged(wait)
-            self.pacer.waited()
         self.pacer.record_call()
 
     def _worth_retrying_inline(self, exc: BaseException) -> bool:
@@ -138,6 +137,7 @@ class KeapClient:
     def _sleep_logged(self, seconds: float) -> None:
         self.stats.waited_s += seconds
         self.sleep(seconds)
+        self.pacer.waited()  # whatever the wait was for, the next response says afresh what is left
 
     def _log_retry(self, state: tenacity.RetryCallState) -> None:
         self.stats.retries += 1
@@ -176,8 +176,10 @@ class KeapClient:
 
 
 def _next_query(token: str, query: dict[str, Any]) -> dict[str, Any]:
+    """The next page's query. A URL-form token (seen from Keap: ``...?page_size=1&page_token=91``) may
+    omit the filter, fields and order: those are kept from the first request, the URL's values win."""
     if token.startswith(("http://", "https://")):
-        return dict(parse_qsl(urlsplit(token).query))
+        return {**query, **dict(parse_qsl(urlsplit(token).query))}
     return {**query, "page_token": token}
 
 

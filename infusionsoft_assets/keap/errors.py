@@ -119,7 +119,7 @@ def classify_response(response: requests.Response, path: str) -> KeapError | Non
                 f"{resets:%Y-%m-%d %H:%M} UTC ({detail})",
                 resets_at=resets, path=path, status=status,
             )
-        retry_after = _retry_after(response)
+        retry_after = 1.0 if "spikearrest" in detail.lower().replace(" ", "") else _retry_after(response)
         return Throttled(f"Keap throttled {where} ({detail}); waiting {retry_after:.0f} s",
                          retry_after=retry_after, path=path, status=status)
     if status == 403 and ("over qps" in detail.lower() or "over rate" in detail.lower()):

@@ -32,25 +32,34 @@ class _Callback:
     error: str | None = None
 
 
-def authorization_request(authorize_url: str, client_id: str, redirect_uri: str) -> tuple[str, str]:
-    """The URL to send the user to, and the ``state`` the callback must echo."""
-    state = secrets.token_urlsafe(24)
+def authorization_url(authorize_url: str, client_id: str, redirect_uri: str, state: str) -> str:
+    """The consent URL to send the user to; the callback must echo ``state``."""
     query = urlencode({"client_id": client_id, "redirect_uri": redirect_uri, "response_type": "code",
                        "scope": "full", "state": state})
-    return f"{authorize_url}?{query}", state
+    return f"{authorize_url}?{query}"
 
 
-def _callback_server(port: int, got: _Callback, done: threading.Event) -> http.server.HTTPServer:
+def _callback_server(port: int, got: _Callback, done: threading.Event, state: str) -> http.server.HTTPServer:
+    """Answers ``/callback`` once: the first answer is kept, everything else (a browser's favicon, a
+    reload) is ignored. The page says "authorised" only when the state matches this login."""
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            query = parse_qs(urlsplit(self.path).query)
+            url = urlsplit(self.path)
+            if url.path != "/callback" or done.is_set():
+                self.send_response(404)
+                self.end_headers()
+                return
+            query = parse_qs(url.query)
             got.code = (query.get("code") or [None])[0]
             got.state = (query.get("state") or [None])[0]
             got.error = (query.get("error") or [None])[0]
+            ok = bool(got.code) and got.state is not None and hmac.compare_digest(got.state, state)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
-            message = "Keap authorised. You can close this tab." if got.code else "Keap did not authorise."
+            message = ("Keap authorised this tool. You can close this tab." if ok else
+                       "Keap did not authorise this tool; see the terminal.")
             self.wfile.write(f"<html><body><p>{message}</p></body></html>".encode())
             done.set()
 
@@ -88,9 +97,10 @@ def login(credentials: OAuthCredentials, authorize_url: str, *, port: int = 8976
           approve_sandbox: bool = False, open_browser: bool = True,
           say: Callable[[str], None] = print) -> TokenSet:
     got, done = _Callback(), threading.Event()
-    server = _callback_server(port, got, done)  # port 0: any free port, known before the URL is built
+    state = secrets.token_urlsafe(24)
+    server = _callback_server(port, got, done, state)  # port 0: any free port, known before the URL
     redirect_uri = f"http://127.0.0.1:{server.server_address[1]}/callback"
-    url, state = authorization_request(authorize_url, credentials.client_id, redirect_uri)
+    url = authorization_url(authorize_url, credentials.client_id, redirect_uri, state)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -44,9 +44,11 @@ class Pacer:
         now = self.clock()
         while self._calls and now - self._calls[0] >= WINDOW_S:
             self._calls.popleft()
-        if self._window_spent:
-            oldest = self._calls[0] if self._calls else now
-            return max(0.0, oldest + WINDOW_S - now) or 1.0, "the minute's request budget is used up"
+        if self._window_spent and self._calls:
+            # Keap's window is rolling: room comes back as this client's oldest call in it ages out.
+            # With no call of ours in the window (the budget went to others) there is nothing to
+            # wait for here; a 429 then brings its own wait.
+            return max(0.0, self._calls[0] + WINDOW_S - now), "the minute's request budget is used up"
         if self._calls and self._min_gap_s:
             gap = self._calls[-1] + self._min_gap_s - now
             if gap > 0:
