@@ -32,7 +32,7 @@ def test_replace_is_idempotent_and_keeps_other_days(tmp_path):
     with stage({D1: [(1, "a"), (2, "b")], D2: [(3, "c")]}) as s:
         wh.replace_partitions("t1", COLUMNS, [D1, D2], s, source="test", primary_key=["id"])
     with stage({D1: [(1, "a2")]}) as s:
-        counts = wh.replace_partitions("t1", COLUMNS, [D1], s, source="test", primary_key=["id"])
+        counts = wh.replace_partitions("t1", COLUMNS, [D1], s, source="test", primary_key=["id"]).rows_by_day
     assert counts == {D1: 1}
     rows = read(wh.path, "SELECT id, name, _partition_date, _source FROM keap.t1 ORDER BY id")
     assert rows == [(1, "a2", D1, "test"), (3, "c", D2, "test")]
@@ -43,14 +43,14 @@ def test_empty_day_is_written_as_empty(tmp_path):
     with stage({D1: [(1, "a")]}) as s:
         wh.replace_partitions("t1", COLUMNS, [D1], s, source="test")
     with stage({}) as s:
-        assert wh.replace_partitions("t1", COLUMNS, [D1], s, source="test") == {D1: 0}
+        assert wh.replace_partitions("t1", COLUMNS, [D1], s, source="test").rows_by_day == {D1: 0}
     assert read(wh.path, "SELECT count(*) FROM keap.t1") == [(0,)]
 
 
 def test_a_record_sent_twice_is_stored_once_latest_wins(tmp_path):
     wh = Warehouse(tmp_path / "w.duckdb")
     with stage({D1: [(1, "old"), (2, "x")], D2: [(1, "new")]}) as s:
-        counts = wh.replace_partitions("t1", COLUMNS, [D1, D2], s, source="test", primary_key=["id"])
+        counts = wh.replace_partitions("t1", COLUMNS, [D1, D2], s, source="test", primary_key=["id"]).rows_by_day
     assert counts == {D1: 1, D2: 1}
     assert read(wh.path, "SELECT id, name FROM keap.t1 ORDER BY id") == [(1, "new"), (2, "x")]
 
@@ -111,3 +111,18 @@ def test_concurrent_writer_processes_do_not_fail_on_the_duckdb_lock(tmp_path):
     # Each writer replaced its day five times: the last row of each survives, nothing else.
     assert read(path, "SELECT _partition_date, count(*) FROM keap.t1 GROUP BY 1 ORDER BY 1") == [
         (date(2026, 10, 1), 1), (date(2026, 10, 2), 1), (date(2026, 10, 3), 1)]
+
+
+def test_an_earlier_fetch_never_replaces_a_later_one(tmp_path):
+    wh = Warehouse(tmp_path / "w.duckdb")
+    early, late = T, T.replace(hour=13)
+    with stage({D1: [(1, "late")]}) as s:  # the run that fetched later finished first
+        wh.replace_partitions("t1", COLUMNS, [D1], s, source="test", fetched_at=late)
+    with stage({D1: [(1, "early")], D2: [(2, "early")]}) as s:
+        result = wh.replace_partitions("t1", COLUMNS, [D1, D2], s, source="test", fetched_at=early)
+    assert result.superseded == [D1] and result.rows_by_day == {D1: 1, D2: 1}
+    assert read(wh.path, "SELECT id, name FROM keap.t1 ORDER BY id") == [(1, "late"), (2, "early")]
+    with stage({D1: [(1, "newest")]}) as s:  # a later fetch replaces as usual
+        assert wh.replace_partitions("t1", COLUMNS, [D1], s, source="test", fetched_at=late.replace(hour=14)
+                                     ).superseded == []
+    assert read(wh.path, "SELECT name FROM keap.t1 WHERE id = 1") == [("newest",)]

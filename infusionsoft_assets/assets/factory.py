@@ -38,6 +38,7 @@ def column_schema(spec: ReportSpec) -> dg.TableSchema:
         *(dg.TableColumn(c.name, c.type, description=c.description or None) for c in spec.columns),
         dg.TableColumn("_partition_date", "DATE", description="the partition (UTC day) this row belongs to"),
         dg.TableColumn("_loaded_at", "TIMESTAMPTZ", description="when this row was written"),
+        dg.TableColumn("_fetched_at", "TIMESTAMPTZ", description="when the run that fetched it started"),
         dg.TableColumn("_source", "VARCHAR", description="transport and endpoint that fed the row"),
     ])
 
@@ -91,6 +92,7 @@ def _check_snapshot_days(spec: ReportSpec, days: list[date], where: str) -> None
 def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap: KeapResource,
                        warehouse: WarehouseResource) -> dg.MaterializeResult:
     started = time.monotonic()
+    fetched_at = datetime.now(timezone.utc)  # rows of a later fetch are never replaced by this one's
     keys = list(context.partition_keys)
     days = [date.fromisoformat(k) for k in keys]
     wanted = set(days)
@@ -122,8 +124,9 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
                     context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
                                      f"({client.stats.calls} API calls, {time.monotonic() - started:.0f} s)")
             source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
-            rows_by_day = warehouse.get_warehouse().replace_partitions(
-                spec.name, columns, days, staged, source=source, primary_key=spec.primary_key)
+            replaced = warehouse.get_warehouse().replace_partitions(
+                spec.name, columns, days, staged, source=source, primary_key=spec.primary_key,
+                fetched_at=fetched_at)
     except KeapError as error:
         raise answer_for(context, error, where) from error
     except RecordError as error:
@@ -136,6 +139,11 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
         raise dg.Failure(f"{where}: could not write the DuckDB file ({error}). If another program (the "
                          "DuckDB CLI, a BI tool) has it open, close it: DuckDB allows one writer.") from None
 
+    rows_by_day = replaced.rows_by_day
+    if replaced.superseded:
+        context.log.warning(f"{where}: kept {len(replaced.superseded)} day(s) as they were "
+                            f"({', '.join(map(str, replaced.superseded[:5]))}): a run that fetched later "
+                            "has already written them")
     total = sum(rows_by_day.values())
     elapsed = time.monotonic() - started
     context.log.info(f"{where}: wrote {total} rows to keap.{spec.name} in {elapsed:.1f} s "
@@ -148,6 +156,7 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
         "seconds": round(elapsed, 3),
         "seconds_waiting": round(client.stats.waited_s, 3),
         "records_outside_window": outside,
+        "superseded_days": dg.MetadataValue.json([d.isoformat() for d in replaced.superseded]),
         "table": f"keap.{spec.name}",
         "sandbox": client.stats.sandbox,
         "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -9,6 +9,7 @@ failing on DuckDB's single-writer rule.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -18,11 +19,18 @@ import filelock
 
 from .staging import PARTITION_COLUMN, StagedRows
 
-META_COLUMNS = ((PARTITION_COLUMN, "DATE"), ("_loaded_at", "TIMESTAMPTZ"), ("_source", "VARCHAR"))
+META_COLUMNS = ((PARTITION_COLUMN, "DATE"), ("_loaded_at", "TIMESTAMPTZ"), ("_fetched_at", "TIMESTAMPTZ"),
+                ("_source", "VARCHAR"))
 
 
 class WarehouseError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Replaced:
+    rows_by_day: dict[date, int]      # rows each day holds after the write
+    superseded: list[date]            # days kept as they were: a later fetch had written them
 
 
 def _ident(name: str) -> str:
@@ -59,11 +67,13 @@ class Warehouse:
 
     def replace_partitions(self, table: str, columns: Iterable[tuple[str, str]], days: Iterable[date],
                            staged: StagedRows, source: str, primary_key: Iterable[str] = (),
-                           loaded_at: datetime | None = None) -> dict[date, int]:
-        """Replace the rows of ``days`` by the staged rows in one transaction; returns rows per day.
+                           fetched_at: datetime | None = None, loaded_at: datetime | None = None) -> Replaced:
+        """Replace the rows of ``days`` by the staged rows in one transaction.
 
         If the API sent a record twice (paging over data that changed meanwhile), the later copy wins:
-        rows are unique on ``primary_key`` within the run.
+        rows are unique on ``primary_key`` within the run. A day already holding rows fetched *after*
+        ``fetched_at`` (a run that started later but finished first) is left alone: older data never
+        replaces newer.
         """
         columns = list(columns)
         days = sorted(set(days))
@@ -74,25 +84,33 @@ class Warehouse:
             raise WarehouseError(f"{table}: staged rows for days outside the run: {sorted(outside)[:3]}")
         parquet = staged.close()
         loaded_at = loaded_at or datetime.now(timezone.utc)
+        fetched_at = fetched_at or loaded_at
         target = self.table(table)
-        in_run = f"list_contains(?::DATE[], {PARTITION_COLUMN})"
         with self.connect() as conn:
-            select = self._staged_select(conn, str(parquet), list(primary_key))
             conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(self.schema)}")
             self._ensure_table(conn, table, columns)
             conn.execute("BEGIN TRANSACTION")
             try:
-                conn.execute(f"DELETE FROM {target} WHERE {in_run}", [days])
-                if staged.total_rows:
+                superseded = sorted(r[0] for r in conn.execute(
+                    f"SELECT DISTINCT {PARTITION_COLUMN} FROM {target} "
+                    f"WHERE list_contains(?::DATE[], {PARTITION_COLUMN}) AND _fetched_at > ?",
+                    [days, fetched_at]).fetchall())
+                writing = [d for d in days if d not in set(superseded)]
+                in_run = f"list_contains(?::DATE[], {PARTITION_COLUMN})"
+                if writing:
+                    conn.execute(f"DELETE FROM {target} WHERE {in_run}", [writing])
+                if writing and staged.total_rows:
+                    select = self._staged_select(conn, str(parquet), list(primary_key))
                     conn.execute(f"INSERT INTO {target} BY NAME SELECT *, ?::TIMESTAMPTZ AS _loaded_at, "
-                                 f"?::VARCHAR AS _source FROM ({select})", [loaded_at, source, str(parquet)])
+                                 f"?::TIMESTAMPTZ AS _fetched_at, ?::VARCHAR AS _source FROM ({select}) "
+                                 f"WHERE {in_run}", [loaded_at, fetched_at, source, str(parquet), writing])
                 counts = dict(conn.execute(f"SELECT {PARTITION_COLUMN}, count(*) FROM {target} WHERE {in_run} "
                                            "GROUP BY 1", [days]).fetchall())
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return {d: counts.get(d, 0) for d in days}
+        return Replaced(rows_by_day={d: counts.get(d, 0) for d in days}, superseded=superseded)
 
     @staticmethod
     def _staged_select(conn: duckdb.DuckDBPyConnection, parquet: str, primary_key: list[str]) -> str:
