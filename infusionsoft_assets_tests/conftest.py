@@ -12,6 +12,8 @@ from infusionsoft_assets.keap.login import login
 from infusionsoft_assets.resources import KeapResource, WarehouseResource, authorize_url, token_url
 from infusionsoft_assets.sandbox.server import SandboxServer
 
+from .sandbox_kit import api_session, xmlrpc_proxy
+
 ENV_NAMES = ("INFUSIONSOFT_API_URL", "INFUSIONSOFT_CLIENT_ID", "INFUSIONSOFT_CLIENT_SECRET",
              "INFUSIONSOFT_TOKEN_FILE", "INFUSIONSOFT_API_KEY", "INFUSIONSOFT_DUCKDB_PATH",
              "INFUSIONSOFT_START_DATE", "INFUSIONSOFT_LOOKBACK_DAYS")
@@ -28,6 +30,27 @@ def clean_env(monkeypatch):
 def sandbox():
     with SandboxServer(seed=7, scale=600, mode="thread") as server:
         yield server
+
+
+# The sandbox-module fixtures below use the module's own `server` fixture (its seed, scale and anchor).
+
+
+@pytest.fixture(scope="module")
+def ds(server):
+    return server.dataset
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    """A session carrying the module's sandbox API key."""
+    with api_session(server) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def rpc(server):
+    """An XML-RPC proxy on the module's sandbox, authenticated by its API key."""
+    return xmlrpc_proxy(server)
 
 
 def oauth_credentials(sandbox, token_file: Path) -> OAuthCredentials:

@@ -15,6 +15,7 @@ from infusionsoft_assets.keap import (ApiKeyCredentials, KeapClient, QuotaExhaus
                                       TransientError)
 
 from .conftest import oauth_credentials
+from .sandbox_kit import FakeClock
 
 
 @pytest.fixture
@@ -109,21 +110,6 @@ def test_the_asset_fails_at_once_when_the_quota_is_spent(sandbox, faults, keap_r
     message = failure.step_failure_data.error.message
     assert "report contacts" in message and day in message and "00:00 UTC" in message
     assert not any(e.event_type_value == "STEP_UP_FOR_RETRY" for e in result.all_events)
-
-
-class FakeClock:
-    """One clock for the sandbox's quota windows and the client's waits: sleeping moves time."""
-
-    def __init__(self, start: float):
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def test_the_client_paces_itself_under_a_keys_limits_without_a_single_429():

@@ -19,6 +19,8 @@ from infusionsoft_assets.sandbox import Dataset, SandboxServer
 from infusionsoft_assets.sandbox.dataset import credentials_for_seed
 from infusionsoft_assets.sandbox.rest_v2 import CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS
 
+from .sandbox_kit import iso, walk_pages
+
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 SEED, SCALE = 7, 1200
 CONTACTS = "/crm/rest/v2/contacts"
@@ -67,21 +69,7 @@ def get(http, server, path, headers, **params):
 
 def walk(http, server, path, headers, envelope, **params):
     """Every page of a list endpoint; asserts each page succeeds. Returns (records, pages)."""
-    records, pages, token = [], [], None
-    while True:
-        query = dict(params, **({"page_token": token} if token else {}))
-        response = get(http, server, path, headers, **query)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        pages.append(body)
-        records.extend(body[envelope])
-        token = body.get("next_page_token")
-        if not token:
-            return records, pages
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return walk_pages(http, server, path, envelope, headers=headers, **params)
 
 
 def parse(ts: str) -> datetime:

@@ -13,9 +13,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
+from .sandbox_kit import get, iso, ms, sandbox_server
+from .sandbox_kit import walk_pages as walk_v2
 
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 SEED, SCALE = 7, 1200
@@ -25,52 +25,7 @@ TABLES = json.loads(Path("/work/shared/reference/xmlrpc-tables.json").read_text(
     if Path("/work/shared/reference/xmlrpc-tables.json").exists() else None
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(seed=SEED, scale=SCALE, now=NOW) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def ds(server):
-    return server.dataset
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with requests.Session() as session:
-        session.headers["X-Keap-API-Key"] = server.credentials.api_key
-        yield session
-
-
-@pytest.fixture(scope="module")
-def rpc(server):
-    key = server.credentials.api_key
-
-    class KeyTransport(xmlrpc.client.Transport):
-        def send_headers(self, connection, headers):
-            connection.putheader("X-Keap-API-Key", key)
-            super().send_headers(connection, headers)
-
-    return xmlrpc.client.ServerProxy(server.base_url + "/crm/xmlrpc/v1", transport=KeyTransport(),
-                                     use_datetime=True)
-
-
-def get(http, server, path, **params):
-    response = http.get(server.base_url + path, params=params, timeout=10)
-    assert response.status_code == 200, (path, response.text)
-    return response.json()
-
-
-def walk_v2(http, server, path, envelope, **params):
-    records, pages, token = [], [], None
-    while True:
-        body = get(http, server, path, **dict(params, **({"page_token": token} if token else {})))
-        pages.append(body)
-        records.extend(body[envelope])
-        token = body["next_page_token"]
-        if not token:
-            return records, pages
+server = sandbox_server(seed=SEED, scale=SCALE, now=NOW)
 
 
 def walk_v1(http, server, path, envelope, limit, **params):
@@ -82,14 +37,6 @@ def walk_v1(http, server, path, envelope, limit, **params):
         if len(body[envelope]) < limit:
             return records, pages
         offset += limit
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
 
 
 def utc_of_ms(value: int) -> datetime:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime, timezone
+from functools import partial
 
 import keap_core_v2_client.models as models
 import pytest
-import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
+from . import sandbox_kit
 
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 V2 = "/crm/rest/v2"
@@ -29,38 +29,10 @@ LISTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(seed=5, scale=500, now=NOW) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def ds(server):
-    return server.dataset
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with requests.Session() as session:
-        session.headers["X-Keap-API-Key"] = server.credentials.api_key
-        yield session
-
-
-def get(http, server, path, **params):
-    response = http.get(server.base_url + V2 + path, params=params, timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def walk(http, server, path, envelope, **params):
-    records, token = [], None
-    while True:
-        body = get(http, server, path, **params, **({"page_token": token} if token else {}))
-        records.extend(body[envelope])
-        token = body["next_page_token"]
-        if not token:
-            return records
+server = sandbox_kit.sandbox_server(seed=5, scale=500, now=NOW)
+# Paths in this module are relative to REST v2.
+get = partial(sandbox_kit.get, prefix=V2)
+walk = partial(sandbox_kit.walk, prefix=V2)
 
 
 @pytest.mark.parametrize("path", sorted(LISTS))

@@ -3,15 +3,14 @@ with the dataset (and with v2 and XML-RPC for the same record)."""
 
 from __future__ import annotations
 
-import xmlrpc.client
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 
-from infusionsoft_assets.sandbox import SandboxServer
+from . import sandbox_kit
 
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 V1 = "/crm/rest/v1"
@@ -26,28 +25,9 @@ def spec():
     return yaml.safe_load(SPEC.read_text())
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(seed=7, scale=400, now=NOW) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def ds(server):
-    return server.dataset
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with requests.Session() as session:
-        session.headers["X-Keap-API-Key"] = server.credentials.api_key
-        yield session
-
-
-def get(http, server, path, status=200, **params):
-    response = http.get(server.base_url + V1 + path, params=params, timeout=10)
-    assert response.status_code == status, response.text
-    return response.json()
+server = sandbox_kit.sandbox_server(seed=7, scale=400, now=NOW)
+# Paths in this module are relative to REST v1.
+get = partial(sandbox_kit.get, prefix=V1)
 
 
 def validate(value, schema, where="$"):
@@ -157,8 +137,7 @@ def test_contact_by_id_is_full_and_matches_v2_and_xmlrpc(http, server, ds, spec)
     assert one["id"] == int(contact["id"]) and one["tag_ids"] == [int(t) for t in contact["tag_ids"]]
     v2 = http.get(f"{server.base_url}/crm/rest/v2/contacts/{contact['id']}", timeout=10).json()
     assert v2["id"] == str(one["id"]) and v2["given_name"] == one["given_name"]
-    proxy = xmlrpc.client.ServerProxy(f"{server.base_url}/crm/xmlrpc/v1",
-                                      headers=[("X-Keap-API-Key", server.credentials.api_key)])
+    proxy = sandbox_kit.xmlrpc_proxy(server)
     legacy = proxy.DataService.load("key", "Contact", one["id"], ["Id", "FirstName"])
     assert legacy["Id"] == one["id"] and legacy.get("FirstName") == one["given_name"]
     get(http, server, "/contacts/999999999", status=404)

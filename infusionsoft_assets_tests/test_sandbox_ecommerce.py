@@ -6,12 +6,13 @@ from __future__ import annotations
 import xmlrpc.client
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 import keap_core_v2_client.models as sdk
 import pytest
-import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
+from . import sandbox_kit
+from .sandbox_kit import get, iso, ms
 
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 SEED, SCALE = 11, 900
@@ -19,62 +20,8 @@ V2, V1 = "/crm/rest/v2", "/crm/rest/v1"
 SCHEDULED = {"NextBillDate", "DueDate", "DateDue", "EndDate"}
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(seed=SEED, scale=SCALE, now=NOW) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def ds(server):
-    return server.dataset
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with requests.Session() as session:
-        session.headers["X-Keap-API-Key"] = server.credentials.api_key
-        yield session
-
-
-def get(http, server, path, status=200, **params):
-    response = http.get(server.base_url + path, params=params)
-    assert response.status_code == status, response.text[:500]
-    return response.json()
-
-
-def walk(http, server, path, envelope, **params):
-    rows, token = [], None
-    while True:
-        body = get(http, server, path, page_size=97, **({"page_token": token} if token else {}), **params)
-        rows += body[envelope]
-        token = body["next_page_token"]
-        if not token:
-            return rows
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-class KeyTransport(xmlrpc.client.Transport):
-    def __init__(self, key):
-        super().__init__(use_datetime=True)
-        self.key = key
-
-    def send_headers(self, connection, headers):
-        connection.putheader("X-Keap-API-Key", self.key)
-        super().send_headers(connection, headers)
-
-
-@pytest.fixture(scope="module")
-def rpc(server):
-    return xmlrpc.client.ServerProxy(server.base_url + "/crm/xmlrpc/v1",
-                                     transport=KeyTransport(server.credentials.api_key), allow_none=True)
+server = sandbox_kit.sandbox_server(seed=SEED, scale=SCALE, now=NOW)
+walk = partial(sandbox_kit.walk, page_size=97)
 
 
 # --------------------------------------------------------------------------- the data itself

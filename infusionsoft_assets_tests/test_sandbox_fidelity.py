@@ -17,9 +17,10 @@ from pydantic import BaseModel
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
-from infusionsoft_assets.sandbox import SandboxServer
 from infusionsoft_assets.sandbox.rest_routes import build_rest_router
 from infusionsoft_assets.sandbox.xmlrpc import dumps_fault, dumps_response, java_double
+
+from .sandbox_kit import api_session, sandbox_server
 
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 SEED, SCALE = 11, 300
@@ -36,21 +37,12 @@ SDK_ONLY_V2_PATHS = {"/rest/v2/contacts/-/tags", "/rest/v2/tags/-/contacts", "/r
 pytestmark = pytest.mark.skipif(not V2_SPEC.exists(), reason="Keap's specs are not available here")
 
 
-@pytest.fixture(scope="module")
-def server():
-    with SandboxServer(seed=SEED, scale=SCALE, now=NOW) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def ds(server):
-    return server.dataset
+server = sandbox_server(seed=SEED, scale=SCALE, now=NOW)
 
 
 @pytest.fixture(scope="module")
 def http(server):
-    with requests.Session() as session:
-        session.headers["X-Keap-API-Key"] = server.credentials.api_key
+    with api_session(server) as session:
         # After an unhandled 500 the next request on the kept-alive connection was seen to get a
         # reset; retrying the GET on a fresh connection lets a test report the 500 instead.
         retry = Retry(total=2, connect=2, read=2, status=0, allowed_methods=None, raise_on_status=False)

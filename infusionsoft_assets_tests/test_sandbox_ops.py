@@ -22,6 +22,8 @@ from infusionsoft_assets.sandbox.__main__ import parse_args, quota_limits
 from infusionsoft_assets.sandbox.faults import parse_spec
 from infusionsoft_assets.sandbox.quotas import QuotaLimits
 
+from .sandbox_kit import FakeClock
+
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 CONTACTS = "/crm/rest/v2/contacts"
 XMLRPC = "/crm/xmlrpc/v1"
@@ -34,22 +36,6 @@ EXPIRED = {"fault": {"faultstring": "Access Token expired",
                      "detail": {"errorcode": "keymanagement.service.access_token_expired"}}}
 DB_TOO_LONG = "[DatabaseError] Query took too long and was cancelled"
 DB_BLOCKED = "[DatabaseError] Too many consecutive failures. This saved search is blocked temporarily"
-
-
-class FakeClock:
-    """Epoch seconds that only move when a test says so."""
-
-    def __init__(self, start: datetime):
-        self.now = start.timestamp()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment.timestamp()
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture(scope="module")

@@ -10,38 +10,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
 from infusionsoft_assets.sandbox import xmlrpc_query as q
+
+from .sandbox_kit import sandbox_server
 
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 NY = ZoneInfo("America/New_York")
 
 
-class KeyTransport(xmlrpc.client.Transport):
-    def __init__(self, key: str):
-        super().__init__(use_datetime=True)
-        self.key = key
-
-    def send_headers(self, connection, headers):
-        super().send_headers(connection, headers)
-        connection.putheader("X-Keap-API-Key", self.key)
+server = sandbox_server(seed=11, scale=600, now=NOW)
 
 
 @pytest.fixture(scope="module")
-def server():
-    with SandboxServer(seed=11, scale=600, now=NOW) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def ds(server):
-    return server.dataset
-
-
-@pytest.fixture(scope="module")
-def api(server):
-    return xmlrpc.client.ServerProxy(server.base_url + "/crm/xmlrpc/v1",
-                                     transport=KeyTransport(server.credentials.api_key))
+def api(rpc):
+    """This module's name for the shared XML-RPC proxy."""
+    return rpc
 
 
 def query_ids(api, table, criteria, limit=1000, page=0):

@@ -17,7 +17,7 @@ from ..keap.retry import next_wait, schedule_key
 def _prior_retries_of_same_kind(context: dg.AssetExecutionContext, error: KeapError) -> int:
     key = schedule_key(error)
     step_key = context.get_step_execution_context().step.key
-    records = context.instance.all_logs(context.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)
+    records = context.instance.all_logs(context.run.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)
     count = 0
     for record in records:
         event = record.dagster_event
