@@ -29,6 +29,7 @@ test: install
 ## make bench: benchmarks (print ratios measured in one run)
 bench: install
 	$(BIN)/python bench/ingest_contacts.py
+	$(BIN)/python bench/sandbox_page_cost.py
 
 clean:
 	rm -rf $(VENV) data/demo .dagster_home .pytest_cache

@@ -117,3 +117,17 @@ def test_a_past_snapshot_partition_fails_clearly_and_writes_nothing(sandbox, dag
     message = failure.step_failure_data.error.message
     assert "affiliate_programs" in message and past in message and "snapshot" in message
     assert not Path(warehouse_resource.path).exists()  # refused before any fetch or write
+
+
+def test_a_credential_outside_the_assets_pool_is_warned_about(sandbox, dagster_instance, resources,
+                                                              keap_resource):
+    day = (utc_today() - timedelta(days=1)).isoformat()
+
+    def warnings_of(asset) -> list[str]:
+        result = run([asset], dagster_instance, resources, day)
+        return [r.user_message for r in dagster_instance.all_logs(result.run_id)
+                if r.level >= 30 and "pool" in r.user_message]
+
+    assert any(keap_resource.pool in w for w in warnings_of(CONTACTS))  # defined in pool keap_test
+    matching = build_report_asset(REPORTS_BY_NAME["contacts"], PARTITIONS, pool=keap_resource.pool)
+    assert warnings_of(matching) == []

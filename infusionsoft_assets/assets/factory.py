@@ -100,6 +100,11 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
     if spec.dates is Dates.SNAPSHOT:
         _check_snapshot_days(spec, days, where)
     window = context.partition_time_window
+    if keap.pool != context.op_def.pool:
+        context.log.warning(
+            f"{where}: the credential in use belongs to pool {keap.pool}, but this asset was defined in pool "
+            f"{context.op_def.pool} (pools are fixed when the code location loads, from INFUSIONSOFT_* "
+            "settings). Reload the code location after changing credentials, or two budgets mix.")
     client = keap.get_client(logger=context.log)
     context.log.info(f"{where}: fetching {spec.transport.value} {spec.endpoint}"
                      + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if
