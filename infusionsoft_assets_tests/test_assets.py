@@ -131,3 +131,32 @@ def test_a_credential_outside_the_assets_pool_is_warned_about(sandbox, dagster_i
     assert any(keap_resource.pool in w for w in warnings_of(CONTACTS))  # defined in pool keap_test
     matching = build_report_asset(REPORTS_BY_NAME["contacts"], PARTITIONS, pool=keap_resource.pool)
     assert warnings_of(matching) == []
+
+
+def test_a_warehouse_held_by_another_program_fails_naming_report_and_what_to_do(sandbox, dagster_instance,
+                                                                               resources, warehouse_resource):
+    import multiprocessing
+
+    day = (utc_today() - timedelta(days=1)).isoformat()
+    run([CONTACTS], dagster_instance, resources, day)  # the file exists
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_duckdb, args=(warehouse_resource.path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        result = run([CONTACTS], dagster_instance, resources, day, raise_on_error=False)
+    finally:
+        release.set()
+        holder.join(60)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = failure.step_failure_data.error.message
+    assert f"report contacts, partition {day}" in message and "DuckDB allows one writer" in message
+
+
+def _hold_duckdb(path: str, ready, release) -> None:
+    """Another program with the warehouse open for writing (DuckDB CLI, a BI tool), without our lock."""
+    conn = duckdb.connect(path)
+    ready.set()
+    release.wait(120)
+    conn.close()

@@ -17,7 +17,7 @@ import filelock
 
 from ..catalog import Dates, RecordError, ReportSpec, fetch_pages
 from ..dates import utc_today
-from ..keap import KeapError
+from ..keap import KeapClient, KeapError
 from ..resources import KeapResource, WarehouseResource
 from ..storage import StagedRows
 from .retries import answer_for
@@ -95,64 +95,82 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
     fetched_at = datetime.now(timezone.utc)  # rows of a later fetch are never replaced by this one's
     keys = list(context.partition_keys)
     days = [date.fromisoformat(k) for k in keys]
-    wanted = set(days)
     where = _where(spec, keys)
     if spec.dates is Dates.SNAPSHOT:
         _check_snapshot_days(spec, days, where)
-    window = context.partition_time_window
+    _warn_on_foreign_pool(context, keap, where)
+    client = keap.get_client(logger=context.log)
+    columns = [(c.name, c.type) for c in spec.columns]
+    try:
+        with StagedRows(columns) as staged:
+            outside = _stage_pages(spec, context, client, staged, days, where, started)
+            source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
+            replaced = warehouse.get_warehouse().replace_partitions(
+                spec.name, columns, days, staged, source=source, primary_key=spec.primary_key,
+                fetched_at=fetched_at)
+    except (KeapError, RecordError, filelock.Timeout, duckdb.IOException) as error:
+        # A KeapError stays the cause: step retries are counted per error class from it.
+        raise _answer(context, error, where) from (error if isinstance(error, KeapError) else None)
+    if replaced.superseded:
+        context.log.warning(f"{where}: kept {len(replaced.superseded)} day(s) as they were "
+                            f"({', '.join(map(str, replaced.superseded[:5]))}): a run that fetched later "
+                            "has already written them")
+    metadata = _metadata(spec, client, replaced, outside, time.monotonic() - started)
+    context.log.info(f"{where}: wrote {metadata['rows_written']} rows to keap.{spec.name} in "
+                     f"{metadata['seconds']:.1f} s with {client.stats.calls} API calls")
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def _warn_on_foreign_pool(context: dg.AssetExecutionContext, keap: KeapResource, where: str) -> None:
     if keap.pool != context.op_def.pool:
         context.log.warning(
             f"{where}: the credential in use belongs to pool {keap.pool}, but this asset was defined in pool "
             f"{context.op_def.pool} (pools are fixed when the code location loads, from INFUSIONSOFT_* "
             "settings). Reload the code location after changing credentials, or two budgets mix.")
-    client = keap.get_client(logger=context.log)
+
+
+def _stage_pages(spec: ReportSpec, context: dg.AssetExecutionContext, client: KeapClient, staged: StagedRows,
+                 days: list[date], where: str, started: float) -> int:
+    """Fetch, normalise and stage every page; returns how many records fell outside the run's days."""
+    window = context.partition_time_window
     context.log.info(f"{where}: fetching {spec.transport.value} {spec.endpoint}"
                      + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if
                         spec.dates is Dates.RANGE else " (snapshot)"))
-    outside = 0
-    columns = [(c.name, c.type) for c in spec.columns]
+    wanted, outside = set(days), 0
     next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
-    try:
-        with StagedRows(columns) as staged:
-            for page_no, page in enumerate(fetch_pages(spec, client, (window.start, window.end)), start=1):
-                if spec.dates is Dates.RANGE:
-                    row_days = [spec.partition_day(record) for record in page]
-                    if not wanted.issuperset(row_days):  # e.g. a record stamped exactly at the window's end
-                        keep = [i for i, day in enumerate(row_days) if day in wanted]
-                        outside += len(page) - len(keep)
-                        page, row_days = [page[i] for i in keep], [row_days[i] for i in keep]
-                else:
-                    row_days = [days[0]] * len(page)
-                staged.add_columns(spec.normalise_page(page), row_days)
-                if time.monotonic() >= next_progress:
-                    next_progress = time.monotonic() + PROGRESS_EVERY_S
-                    context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
-                                     f"({client.stats.calls} API calls, {time.monotonic() - started:.0f} s)")
-            source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
-            replaced = warehouse.get_warehouse().replace_partitions(
-                spec.name, columns, days, staged, source=source, primary_key=spec.primary_key,
-                fetched_at=fetched_at)
-    except KeapError as error:
-        raise answer_for(context, error, where) from error
-    except RecordError as error:
-        raise dg.Failure(f"{where}: Keap sent a record that does not fit the report: {error}",
-                         allow_retries=False) from None
-    except filelock.Timeout as error:
-        raise dg.Failure(f"{where}: waited too long for the lock {error.lock_file}; another run is writing "
-                         "the warehouse or refreshing tokens. Try again when it has finished.") from None
-    except duckdb.IOException as error:
-        raise dg.Failure(f"{where}: could not write the DuckDB file ({error}). If another program (the "
-                         "DuckDB CLI, a BI tool) has it open, close it: DuckDB allows one writer.") from None
+    for page_no, page in enumerate(fetch_pages(spec, client, (window.start, window.end)), start=1):
+        if spec.dates is Dates.RANGE:
+            row_days = [spec.partition_day(record) for record in page]
+            if not wanted.issuperset(row_days):  # e.g. a record stamped exactly at the window's end
+                keep = [i for i, day in enumerate(row_days) if day in wanted]
+                outside += len(page) - len(keep)
+                page, row_days = [page[i] for i in keep], [row_days[i] for i in keep]
+        else:
+            row_days = [days[0]] * len(page)
+        staged.add_columns(spec.normalise_page(page), row_days)
+        if time.monotonic() >= next_progress:
+            next_progress = time.monotonic() + PROGRESS_EVERY_S
+            context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
+                             f"({client.stats.calls} API calls, {time.monotonic() - started:.0f} s)")
+    return outside
 
+
+def _answer(context: dg.AssetExecutionContext, error: Exception, where: str) -> Exception:
+    """What Dagster should do about a failure: retry on the error's schedule, or fail saying what to do."""
+    if isinstance(error, KeapError):
+        return answer_for(context, error, where)
+    if isinstance(error, RecordError):
+        return dg.Failure(f"{where}: Keap sent a record that does not fit the report: {error}", allow_retries=False)
+    if isinstance(error, filelock.Timeout):
+        return dg.Failure(f"{where}: waited too long for the lock {error.lock_file}; another run is writing "
+                          "the warehouse or refreshing tokens. Try again when it has finished.")
+    return dg.Failure(f"{where}: could not write the DuckDB file ({error}). If another program (the "
+                      "DuckDB CLI, a BI tool) has it open, close it: DuckDB allows one writer.")
+
+
+def _metadata(spec: ReportSpec, client: KeapClient, replaced, outside: int, elapsed: float) -> dict[str, object]:
     rows_by_day = replaced.rows_by_day
-    if replaced.superseded:
-        context.log.warning(f"{where}: kept {len(replaced.superseded)} day(s) as they were "
-                            f"({', '.join(map(str, replaced.superseded[:5]))}): a run that fetched later "
-                            "has already written them")
     total = sum(rows_by_day.values())
-    elapsed = time.monotonic() - started
-    context.log.info(f"{where}: wrote {total} rows to keap.{spec.name} in {elapsed:.1f} s "
-                     f"with {client.stats.calls} API calls")
     metadata: dict[str, object] = {
         "rows_written": total,
         "rows_by_day": dg.MetadataValue.json({d.isoformat(): n for d, n in rows_by_day.items()}),
@@ -168,6 +186,6 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
     }
     if client.stats.quota:
         metadata["quota"] = dg.MetadataValue.json(client.stats.quota)
-    if len(days) == 1:
+    if len(rows_by_day) == 1:
         metadata["dagster/partition_row_count"] = total
-    return dg.MaterializeResult(metadata=metadata)
+    return metadata
