@@ -126,3 +126,27 @@ def test_an_earlier_fetch_never_replaces_a_later_one(tmp_path):
         assert wh.replace_partitions("t1", COLUMNS, [D1], s, source="test", fetched_at=late.replace(hour=14)
                                      ).superseded == []
     assert read(wh.path, "SELECT name FROM keap.t1 WHERE id = 1") == [("newest",)]
+
+
+def _crash_inside_the_transaction(path: str) -> None:
+    """Replace D1, but the process dies right after the DELETE, before INSERT and COMMIT."""
+    import os
+    import signal
+
+    def die(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    Warehouse._staged_select = staticmethod(die)  # called between the DELETE and the INSERT
+    with stage({D1: [(9, "new")]}) as s:
+        Warehouse(path).replace_partitions("t1", COLUMNS, [D1], s, source="test", primary_key=["id"])
+
+
+def test_a_crash_mid_replace_leaves_the_old_rows(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    with stage({D1: [(1, "old"), (2, "old")]}) as s:
+        Warehouse(path).replace_partitions("t1", COLUMNS, [D1], s, source="test")
+    proc = multiprocessing.get_context("spawn").Process(target=_crash_inside_the_transaction, args=(path,))
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == -9  # it really died inside the transaction
+    assert read(path, "SELECT id, name FROM keap.t1 ORDER BY id") == [(1, "old"), (2, "old")]
