@@ -16,9 +16,11 @@ import requests
 import tenacity
 
 from .auth import Credentials
-from .errors import (AuthError, FatalError, KeapError, Throttled, TransientError, classify_exception,
-                     classify_response, decode_json)
+from .errors import (AuthError, FatalError, KeapError, QueryTooLong, SavedSearchBlocked, Throttled, TransientError,
+                     classify_exception, classify_response, decode_json)
 from .pacing import Pacer
+from .xmlrpc import MAX_QUERY_LIMIT, XMLRPC_PATH, request_body
+from .xmlrpc import decode_response as decode_xmlrpc
 
 DEFAULT_API_URL = "https://api.infusionsoft.com"
 REST_V2 = "/crm/rest/v2"
@@ -73,6 +75,16 @@ class KeapClient:
     # -- one request -------------------------------------------------------------------------------
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict:
         """GET ``path`` (relative to the base URL), retrying transient errors and short throttles."""
+        return self._request("GET", path, path, lambda response: decode_json(response, path),
+                             params=params or {})
+
+    def call_xmlrpc(self, method: str, *params: Any) -> Any:
+        """One legacy XML-RPC call (``DataService.query``, ...), with the same retries and pacing as REST."""
+        return self._request("POST", XMLRPC_PATH, method, lambda response: decode_xmlrpc(response, method),
+                             data=request_body(method, params), headers={"Content-Type": "text/xml"})
+
+    def _request(self, verb: str, path: str, what: str, decode: Callable[[requests.Response], Any],
+                 **send: Any) -> Any:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.retry.attempts),
             retry=tenacity.retry_if_exception(self._worth_retrying_inline),
@@ -81,28 +93,32 @@ class KeapClient:
             before_sleep=self._log_retry,
             reraise=True,
         )
-        return retrying(self._get_once_with_auth, path, params or {})
+        return retrying(self._send_with_auth, verb, path, what, decode, send)
 
-    def _get_once_with_auth(self, path: str, params: dict[str, Any]) -> dict:
+    def _send_with_auth(self, verb: str, path: str, what: str, decode: Callable[[requests.Response], Any],
+                        send: dict[str, Any]) -> Any:
         headers = self.credentials.headers()
         try:
-            return self._get_once(path, params, headers)
+            return self._send(verb, path, decode, send, headers)
         except AuthError:
             if not self.credentials.after_unauthorized(headers):
-                raise AuthError(f"Keap rejected the API key for GET {path}: check INFUSIONSOFT_API_KEY "
+                raise AuthError(f"Keap rejected the API key for {verb} {what}: check INFUSIONSOFT_API_KEY "
                                 "(a deleted key can take minutes to stop working; a new one to start)",
                                 path=path, status=401) from None
-            self.log.info(f"Keap answered 401 for GET {path}; access token refreshed, trying once more")
+            self.log.info(f"Keap answered 401 for {verb} {what}; access token refreshed, trying once more")
             try:
-                return self._get_once(path, params, self.credentials.headers())
+                return self._send(verb, path, decode, send, self.credentials.headers())
             except AuthError as again:
                 raise AuthError(f"{again} — still rejected after a token refresh; run "
                                 "`infusionsoft-assets auth login` to re-authorise", path=path, status=401) from None
 
-    def _get_once(self, path: str, params: dict[str, Any], headers: dict[str, str]) -> dict:
+    def _send(self, verb: str, path: str, decode: Callable[[requests.Response], Any], send: dict[str, Any],
+              headers: dict[str, str]) -> Any:
         self._pace(path)
         try:
-            response = self.session.get(self.base_url + path, params=params, headers=headers, timeout=self.timeout)
+            response = self.session.request(verb, self.base_url + path, params=send.get("params"),
+                                            data=send.get("data"), headers={**headers, **send.get("headers", {})},
+                                            timeout=self.timeout)
         except requests.RequestException as exc:
             raise classify_exception(exc, path) from None
         self.pacer.after_response(response.headers)
@@ -110,7 +126,7 @@ class KeapClient:
         error = classify_response(response, path)
         if error is not None:
             raise error
-        return decode_json(response, path)
+        return decode(response)
 
     def _pace(self, path: str) -> None:
         """Wait what Keap's throttle headers ask for, so the limits are met instead of hit."""
@@ -124,7 +140,8 @@ class KeapClient:
     def _worth_retrying_inline(self, exc: BaseException) -> bool:
         if isinstance(exc, Throttled):
             return exc.retry_after <= self.retry.max_inline_throttle_wait_s
-        return isinstance(exc, TransientError)
+        # Keap's two DatabaseError faults have their own (step-level) schedules from the first failure.
+        return isinstance(exc, TransientError) and not isinstance(exc, (QueryTooLong, SavedSearchBlocked))
 
     def _wait_for(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -173,6 +190,23 @@ class KeapClient:
                                  path=path)
             seen_tokens.add(token)
             query = _next_query(token, query)
+
+    def iter_xmlrpc_query(self, table: str, query: dict[str, Any], fields: list[str],
+                          order_by: str | None = None, ascending: bool = True,
+                          page_size: int = MAX_QUERY_LIMIT) -> Iterator[list[dict]]:
+        """Yield each page of ``DataService.query`` (0-based pages); a short page is the last."""
+        order = (order_by, ascending) if order_by else ()
+        page = 0
+        while True:
+            rows = self.call_xmlrpc("DataService.query", table, page_size, page, query, fields, *order)
+            if not isinstance(rows, list):
+                raise FatalError(f"DataService.query on {table} answered {type(rows).__name__}, not a list",
+                                 path="DataService.query")
+            if rows:
+                yield rows
+            if len(rows) < page_size:
+                return
+            page += 1
 
 
 def _next_query(token: str, query: dict[str, Any]) -> dict[str, Any]:
