@@ -31,11 +31,11 @@ def build_definitions(*, start: date | None = None, pool: str | None = None, loo
     pool = pool or pool_from_env()
     lookback = lookback_days or lookback_days_from_env()
     partitions = daily_partitions(start)
-    assets = [build_report_asset(spec, partitions, pool) for spec in REPORTS]
+    sandbox = is_sandbox_url(os.environ.get("INFUSIONSOFT_API_URL") or DEFAULT_API_URL)
+    assets = [build_report_asset(spec, partitions, pool, sandbox=sandbox) for spec in REPORTS]
     range_names = [spec.name for spec in REPORTS if spec.dates is Dates.RANGE]
     snapshot_names = [spec.name for spec in REPORTS if spec.dates is Dates.SNAPSHOT]
     resources = resources or {"keap": keap_resource_from_env(), "warehouse": warehouse_resource_from_env()}
-    sandbox = is_sandbox_url(os.environ.get("INFUSIONSOFT_API_URL") or DEFAULT_API_URL)
     job_tags = {"infusionsoft/sandbox": "true"} if sandbox else {}
 
     range_job = dg.define_asset_job(

@@ -61,7 +61,11 @@ def test_lookback_schedule_asks_for_the_last_complete_days_in_one_run(monkeypatc
 
 def test_only_sandbox_runs_are_tagged_sandbox(monkeypatch):
     def tags():
-        return build_definitions().resolve_job_def("range_reports_job").tags
+        defs = build_definitions()
+        asset_tags = defs.resolve_assets_def("contacts").tags_by_key[dg.AssetKey("contacts")]
+        job_tags = defs.resolve_job_def("range_reports_job").tags
+        assert asset_tags.get("infusionsoft/sandbox") == job_tags.get("infusionsoft/sandbox")
+        return job_tags
 
     assert "infusionsoft/sandbox" not in tags()  # the default: Keap itself
     for real in ("https://api.infusionsoft.com", "https://api.keap.com/crm"):

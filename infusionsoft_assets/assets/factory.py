@@ -43,7 +43,9 @@ def column_schema(spec: ReportSpec) -> dg.TableSchema:
     ])
 
 
-def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition, pool: str) -> dg.AssetsDefinition:
+def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition, pool: str,
+                       sandbox: bool = False) -> dg.AssetsDefinition:
+    """``sandbox``: the location points at the local sandbox; the asset then carries a tag saying so."""
     is_range = spec.dates is Dates.RANGE
 
     @dg.asset(
@@ -65,7 +67,8 @@ def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition
             "dates": spec.dates.value,
             "primary_key": ", ".join(spec.primary_key),
         },
-        tags={"keap/dates": spec.dates.value, "keap/transport": spec.transport.value},
+        tags={"keap/dates": spec.dates.value, "keap/transport": spec.transport.value,
+              **({"infusionsoft/sandbox": "true"} if sandbox else {})},
     )
     def report(context: dg.AssetExecutionContext, keap: KeapResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
