@@ -36,6 +36,8 @@ run_retries:
   retry_on_asset_or_op_failure: false
 telemetry:
   enabled: false
+nux:
+  enabled: false
 """
 
 

@@ -90,3 +90,19 @@ def dagster_instance():
 
 def pytest_configure(config):
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+@pytest.fixture
+def dagster_dev(sandbox, tmp_path):
+    """`dagster dev` on the sandbox with a throw-away DAGSTER_HOME (our dagster.yaml) and DuckDB file."""
+    from infusionsoft_assets.cli import DAGSTER_YAML
+
+    from .dev_server import DagsterDev
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    env = {"DAGSTER_HOME": str(home), "INFUSIONSOFT_API_URL": sandbox.base_url,
+           "INFUSIONSOFT_API_KEY": sandbox.credentials.api_key, "INFUSIONSOFT_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
+    with DagsterDev(tmp_path, env) as dev:
+        yield dev, tmp_path / "w.duckdb"
