@@ -156,25 +156,23 @@ def _times(ds, table: str, row_id: int) -> tuple[str, str]:
     return iso_ms(created), iso_ms(updated)
 
 
+def _timed_rows(ds, table: str):
+    """Each row of a CRM table with its v2 create and update times (ISO strings)."""
+    for row in ds.tables[table]:
+        yield (row, *_times(ds, table, row["Id"]))
+
+
 def tag_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["ContactGroup"]:
-        created, updated = _times(ds, "ContactGroup", row["Id"])
-        category = row.get("GroupCategoryId")
-        out.append({"id": str(row["Id"]), "name": row["GroupName"], "description": row.get("GroupDescription"),
-                    "category": None if category is None else {"id": str(category)},
-                    "create_time": created, "update_time": updated})
-    return out
+    return [{"id": str(row["Id"]), "name": row["GroupName"], "description": row.get("GroupDescription"),
+             "category": None if row.get("GroupCategoryId") is None else {"id": str(row["GroupCategoryId"])},
+             "create_time": created, "update_time": updated}
+            for row, created, updated in _timed_rows(ds, "ContactGroup")]
 
 
 def tag_category_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["ContactGroupCategory"]:
-        created, updated = _times(ds, "ContactGroupCategory", row["Id"])
-        out.append({"id": str(row["Id"]), "name": row["CategoryName"],
-                    "description": row.get("CategoryDescription"), "create_time": created,
-                    "update_time": updated})
-    return out
+    return [{"id": str(row["Id"]), "name": row["CategoryName"], "description": row.get("CategoryDescription"),
+             "create_time": created, "update_time": updated}
+            for row, created, updated in _timed_rows(ds, "ContactGroupCategory")]
 
 
 def company_records(ds) -> list[dict]:
@@ -219,16 +217,13 @@ def _company_email(record: dict) -> str | None:
 
 
 def user_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["User"]:
-        created, updated = _times(ds, "User", row["Id"])
-        out.append({"id": str(row["Id"]), "given_name": row["FirstName"], "family_name": row["LastName"],
-                    "email_addresses": [{"email": row["Email"], "field": "EMAIL1"}],
-                    "title": row.get("Title"), "status": "ACTIVE",
-                    "admin": row["Id"] == ds.tables["User"][0]["Id"], "partner": False,
-                    "create_time": created, "update_time": updated,
-                    "phone_numbers": [{"number": row["Phone1"], "type": "Work", "field": "PHONE1"}]})
-    return out
+    admin_id = ds.tables["User"][0]["Id"]
+    return [{"id": str(row["Id"]), "given_name": row["FirstName"], "family_name": row["LastName"],
+             "email_addresses": [{"email": row["Email"], "field": "EMAIL1"}],
+             "title": row.get("Title"), "status": "ACTIVE", "admin": row["Id"] == admin_id, "partner": False,
+             "create_time": created, "update_time": updated,
+             "phone_numbers": [{"number": row["Phone1"], "type": "Work", "field": "PHONE1"}]}
+            for row, created, updated in _timed_rows(ds, "User")]
 
 
 def stage_records(ds) -> list[dict]:
@@ -252,38 +247,32 @@ def stage_move_records(ds) -> list[dict]:
 
 
 def lead_source_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["LeadSource"]:
-        created, updated = _times(ds, "LeadSource", row["Id"])
-        out.append({"id": str(row["Id"]), "name": row["Name"], "description": row.get("Description"),
-                    "vendor": row.get("Vendor"), "medium": row.get("Medium"), "message": row.get("Message"),
-                    "status": row["Status"].upper(), "lead_source_category_id": str(row["LeadSourceCategoryId"]),
-                    "start_time": _iso(row.get("StartDate")), "end_time": _iso(row.get("EndDate")),
-                    "create_time": created, "update_time": updated})
-    return out
+    return [{"id": str(row["Id"]), "name": row["Name"], "description": row.get("Description"),
+             "vendor": row.get("Vendor"), "medium": row.get("Medium"), "message": row.get("Message"),
+             "status": row["Status"].upper(), "lead_source_category_id": str(row["LeadSourceCategoryId"]),
+             "start_time": _iso(row.get("StartDate")), "end_time": _iso(row.get("EndDate")),
+             "create_time": created, "update_time": updated}
+            for row, created, updated in _timed_rows(ds, "LeadSource")]
 
 
 def lead_source_category_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["LeadSourceCategory"]:
-        created, updated = _times(ds, "LeadSourceCategory", row["Id"])
-        out.append({"id": str(row["Id"]), "name": row["Name"], "description": row.get("Description"),
-                    "create_time": created, "update_time": updated})
-    return out
+    return [{"id": str(row["Id"]), "name": row["Name"], "description": row.get("Description"),
+             "create_time": created, "update_time": updated}
+            for row, created, updated in _timed_rows(ds, "LeadSourceCategory")]
 
 
 def file_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["FileBox"]:
-        created, updated = _times(ds, "FileBox", row["Id"])
-        contact = row.get("ContactId")
-        out.append({"id": str(row["Id"]), "file_name": row["FileName"], "file_size": row["FileSize"],
-                    "is_public": bool(row["Public"]), "contact_id": None if contact is None else str(contact),
-                    "created_by_id": None,  # FileBox keeps no creator
-                    "category": "ATTACHMENTS" if contact is not None else "DOCUMENTS",
-                    "file_box_type": "CONTACT" if contact is not None else "APPLICATION",
-                    "created_time": created, "updated_time": updated})
-    return out
+    return [_file_record(row, created, updated) for row, created, updated in _timed_rows(ds, "FileBox")]
+
+
+def _file_record(row: dict, created: str, updated: str) -> dict:
+    contact = row.get("ContactId")
+    return {"id": str(row["Id"]), "file_name": row["FileName"], "file_size": row["FileSize"],
+            "is_public": bool(row["Public"]), "contact_id": None if contact is None else str(contact),
+            "created_by_id": None,  # FileBox keeps no creator
+            "category": "ATTACHMENTS" if contact is not None else "DOCUMENTS",
+            "file_box_type": "CONTACT" if contact is not None else "APPLICATION",
+            "created_time": created, "updated_time": updated}
 
 
 def webform_records(ds) -> list[dict]:
@@ -294,12 +283,9 @@ def webform_records(ds) -> list[dict]:
 
 
 def report_records(ds) -> list[dict]:
-    out = []
-    for row in ds.tables["SavedFilter"]:
-        created, updated = _times(ds, "SavedFilter", row["Id"])
-        out.append({"id": str(row["Id"]), "name": row["FilterName"], "created_time": created,
-                    "updated_time": updated, "user_ids": row["UserId"].split(",")})
-    return out
+    return [{"id": str(row["Id"]), "name": row["FilterName"], "created_time": created, "updated_time": updated,
+             "user_ids": row["UserId"].split(",")}
+            for row, created, updated in _timed_rows(ds, "SavedFilter")]
 
 
 def tagged_contact_records(ds, tag_id: int) -> list[dict]:
