@@ -42,9 +42,12 @@ def _closed_port() -> int:
 
 
 def test_connection_failures_back_off_then_raise_transient():
+    """Once Keap is known to be there (a step retry turns the first-contact check off), a refused
+    connection is a hiccup: exponential backoff, then a transient error for the step's schedule."""
     waits: list[float] = []
     client = KeapClient(f"http://127.0.0.1:{_closed_port()}", ApiKeyCredentials("k"), sleep=waits.append,
-                        retry=RetrySettings(attempts=4, initial_backoff_s=1, max_backoff_s=8))
+                        retry=RetrySettings(attempts=4, initial_backoff_s=1, max_backoff_s=8),
+                        fail_fast_until_contact=False)
     with pytest.raises(TransientError):
         client.get_json("/crm/rest/v2/contacts")
     assert len(waits) == 3

@@ -11,8 +11,8 @@ import requests
 from infusionsoft_assets.assets import build_report_asset, daily_partitions
 from infusionsoft_assets.catalog import REPORTS_BY_NAME
 from infusionsoft_assets.dates import utc_today
-from infusionsoft_assets.keap import (ApiKeyCredentials, KeapClient, QuotaExhausted, RetrySettings, TokenStore,
-                                      TransientError)
+from infusionsoft_assets.keap import (ApiKeyCredentials, AuthError, KeapClient, QuotaExhausted, RetrySettings,
+                                      TokenStore, TransientError)
 
 from .conftest import oauth_credentials
 from .sandbox_kit import FakeClock
@@ -128,3 +128,55 @@ def test_the_client_paces_itself_under_a_keys_limits_without_a_single_429():
     assert len(ids) == 60 and c.stats.calls == 12  # 12 pages, none refused
     assert sum(clock.slept) >= 60  # 12 calls at 5 a minute need two minute windows to pass
     assert all(s >= 0.5 - 1e-9 for s in clock.slept)  # never closer than the 2/s cap allows
+
+
+def test_an_api_keys_spurious_expired_token_fault_is_retried_once_after_a_short_wait(sandbox, faults):
+    faults("/rest/v2/contacts=expired_token*1,ok")
+    waits: list[float] = []
+    c = client(sandbox, waits)
+    assert len(first_page(c)) == 10
+    assert waits == [2.0] and c.stats.calls == 2
+
+
+def test_an_api_key_rejected_twice_fails_naming_its_fingerprint_the_request_and_keaps_words(sandbox, faults):
+    import hashlib
+
+    faults("/rest/v2/contacts=expired_token*9")
+    waits: list[float] = []
+    c = client(sandbox, waits)
+    with pytest.raises(AuthError) as info:
+        first_page(c)
+    key = sandbox.credentials.api_key
+    message = str(info.value)
+    assert waits == [2.0] and c.stats.calls == 2  # one more try, not the transient budget
+    assert hashlib.sha256(key.encode()).hexdigest()[:10] in message and "X-Keap-API-Key" in message
+    assert "GET /crm/rest/v2/contacts" in message and "Access Token expired" in message
+    assert "INFUSIONSOFT_API_KEY" in message and key not in message and key not in repr(info.value)
+
+
+def test_oauth_keeps_refreshing_once_without_the_api_key_wait(sandbox, faults, token_file):
+    faults("/rest/v2/contacts=expired_token*9")
+    creds = oauth_credentials(sandbox, token_file)
+    waits: list[float] = []
+    c = KeapClient(sandbox.base_url, creds, sleep=waits.append)
+    with pytest.raises(AuthError, match="auth login"):
+        first_page(c)
+    assert creds.refreshes == 1 and waits == []
+
+
+def test_xmlrpc_pacing_is_logged_with_its_real_verb(caplog):
+    import logging
+    import time as _time
+
+    from infusionsoft_assets.sandbox.quotas import QuotaLimits
+    from infusionsoft_assets.sandbox.server import SandboxServer
+
+    clock = FakeClock(_time.time())
+    with SandboxServer(seed=5, scale=30, clock=clock, quotas=QuotaLimits(key_per_minute=1)) as server, \
+            caplog.at_level(logging.INFO, "infusionsoft_assets.keap"):
+        c = KeapClient(server.base_url, ApiKeyCredentials(server.credentials.api_key), sleep=clock.sleep,
+                       clock=clock, retry=RetrySettings(attempts=1))
+        c.call_xmlrpc("DataService.count", "Contact", {"Id": "%"})
+        c.call_xmlrpc("DataService.count", "Contact", {"Id": "%"})  # the minute is spent: the pacer waits
+    pacing = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Pacing")]
+    assert pacing and all(m.startswith("Pacing before POST /crm/xmlrpc/v1") for m in pacing)

@@ -2,6 +2,11 @@
 
 Long waits (minutes or hours) are not this module's business: once the in-client budget is spent the
 typed error goes up to the caller, which can reschedule the whole step without holding a worker.
+
+Until the client has heard Keap answer once (``spoke_to_keap``), an API URL that refuses connections or
+answers with something that is not Keap is a configuration mistake, not a hiccup: with
+``fail_fast_until_contact`` (the default) it is tried once more after a second and then raised as
+:class:`~.errors.Unreachable` / :class:`~.errors.NotKeap` (fatal), instead of minutes of retries.
 """
 
 from __future__ import annotations
@@ -15,19 +20,37 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 import tenacity
 
+from .account import DEFAULT_API_URL
 from .auth import Credentials
-from .errors import (AuthError, FatalError, KeapError, QueryTooLong, SavedSearchBlocked, Throttled, TransientError,
-                     classify_exception, classify_response, decode_json)
+from .errors import (AuthError, ConnectFailed, FatalError, KeapError, NotKeap, QueryTooLong, SavedSearchBlocked,
+                     Throttled, TransientError, classify_exception, classify_response, classify_unfamiliar,
+                     decode_json, rejects_parameter, speaks_keap, unreachable)
 from .pacing import Pacer
 from .xmlrpc import MAX_QUERY_LIMIT, XMLRPC_PATH, request_body
 from .xmlrpc import decode_response as decode_xmlrpc
 
-DEFAULT_API_URL = "https://api.infusionsoft.com"
 REST_V2 = "/crm/rest/v2"
 REST_V1 = "/crm/rest/v1"
 MAX_V2_PAGE_SIZE = 1000
+#: REST v2 lists whose page_size ceiling is below :data:`MAX_V2_PAGE_SIZE` (keap-rest.md §2.3; Keap's v2
+#: spec: users 1..100, automations and automations/ids 0..25). A key covers its sub-paths.
+V2_PAGE_SIZE_LIMITS: dict[str, int] = {"/users": 100, "/automations": 25}
+#: Before first contact, a connection failure or a non-Keap answer is tried once more after this wait.
+FIRST_CONTACT_RETRIES = 1
+FIRST_CONTACT_WAIT_S = 1.0
+#: An API key rejected with 401 is tried once more after this wait (Keap's gateway sends spurious 401s).
+API_KEY_401_WAIT_S = 2.0
 
 log = logging.getLogger("infusionsoft_assets.keap")
+
+
+def v2_page_size(resource: str, requested: int | None = None) -> int:
+    """The page size to send for a v2 list: the caller's, capped at the endpoint's maximum; the maximum
+    when the caller gives none."""
+    resource = "/" + resource.strip("/")
+    ceiling = next((limit for prefix, limit in V2_PAGE_SIZE_LIMITS.items()
+                    if resource == prefix or resource.startswith(prefix + "/")), MAX_V2_PAGE_SIZE)
+    return ceiling if requested is None else min(requested, ceiling)
 
 
 @dataclass
@@ -58,10 +81,16 @@ class RetrySettings:
 
 
 class KeapClient:
+    """``fail_fast_until_contact``: until one answer has come from Keap, fail at once (after one retry)
+    when the API URL is unreachable or answers as something else. A caller that knows this run already
+    reached Keap (a step retry) passes False, so a flaky start is retried as any transient failure.
+    ``api_key_401_wait_s``: an API key's 401 is tried once more after this wait before it is final."""
+
     def __init__(self, base_url: str, credentials: Credentials, *, session: requests.Session | None = None,
                  timeout: tuple[float, float] = (10, 120), retry: RetrySettings = RetrySettings(),
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 logger: Any = None):
+                 logger: Any = None, fail_fast_until_contact: bool = True,
+                 api_key_401_wait_s: float = API_KEY_401_WAIT_S):
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.session = session or requests.Session()
@@ -71,69 +100,119 @@ class KeapClient:
         self.log = logger or log
         self.stats = CallStats()
         self.pacer = Pacer(clock)
+        self.fail_fast_until_contact = fail_fast_until_contact
+        self.api_key_401_wait_s = api_key_401_wait_s
+        #: True once any answer has come from Keap (x-keap-* headers, or a body shaped as Keap's).
+        self.spoke_to_keap = False
+        self._order_by_refused: set[str] = set()  # v2 paths this tenant answered 400 for order_by
 
     # -- one request -------------------------------------------------------------------------------
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict:
         """GET ``path`` (relative to the base URL), retrying transient errors and short throttles."""
-        return self._request("GET", path, path, lambda response: decode_json(response, path),
+        return self._request("GET", path, path, lambda response: decode_json(response, path), "json",
                              params=params or {})
 
     def call_xmlrpc(self, method: str, *params: Any) -> Any:
         """One legacy XML-RPC call (``DataService.query``, ...), with the same retries and pacing as REST."""
         return self._request("POST", XMLRPC_PATH, method, lambda response: decode_xmlrpc(response, method),
-                             data=request_body(method, params), headers={"Content-Type": "text/xml"})
+                             "xmlrpc", data=request_body(method, params), headers={"Content-Type": "text/xml"})
 
-    def _request(self, verb: str, path: str, what: str, decode: Callable[[requests.Response], Any],
+    def _fail_fast(self) -> bool:
+        return self.fail_fast_until_contact and not self.spoke_to_keap
+
+    def _request(self, verb: str, path: str, what: str, decode: Callable[[requests.Response], Any], expect: str,
                  **send: Any) -> Any:
+        first_contact_retries = 0
+
+        def worth_retrying(state: tenacity.RetryCallState) -> bool:
+            nonlocal first_contact_retries
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, NotKeap):  # only raised before first contact: one more try, then final
+                first_contact_retries += 1
+                return first_contact_retries <= FIRST_CONTACT_RETRIES
+            return exc is not None and self._worth_retrying_inline(exc)
+
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.retry.attempts),
-            retry=tenacity.retry_if_exception(self._worth_retrying_inline),
+            retry=worth_retrying,
             wait=self._wait_for,
             sleep=self._sleep_logged,
             before_sleep=self._log_retry,
             reraise=True,
         )
-        return retrying(self._send_with_auth, verb, path, what, decode, send)
+        return retrying(self._attempt, verb, path, what, decode, expect, send)
+
+    def _attempt(self, verb: str, path: str, what: str, decode: Callable[[requests.Response], Any], expect: str,
+                 send: dict[str, Any]) -> Any:
+        try:
+            return self._send_with_auth(verb, path, what, decode, expect, send)
+        except ConnectFailed as exc:  # the API request or a token refresh on the same host
+            if self._fail_fast():
+                raise unreachable(exc) from None
+            raise
 
     def _send_with_auth(self, verb: str, path: str, what: str, decode: Callable[[requests.Response], Any],
-                        send: dict[str, Any]) -> Any:
+                        expect: str, send: dict[str, Any]) -> Any:
         headers = self.credentials.headers()
+        request = f"{verb} {path}" + (f" ({what})" if what != path else "")
         try:
-            return self._send(verb, path, decode, send, headers)
-        except AuthError:
-            if not self.credentials.after_unauthorized(headers):
-                raise AuthError(f"Keap rejected the API key for {verb} {what}: check INFUSIONSOFT_API_KEY "
-                                "(a deleted key can take minutes to stop working; a new one to start)",
-                                path=path, status=401) from None
-            self.log.info(f"Keap answered 401 for {verb} {what}; access token refreshed, trying once more")
+            return self._send(verb, path, decode, expect, send, headers)
+        except AuthError as first:
+            if self.credentials.after_unauthorized(headers):
+                self.log.info(f"Keap answered 401 for {request}; access token refreshed, trying once more")
+                try:
+                    return self._send(verb, path, decode, expect, send, self.credentials.headers())
+                except AuthError as again:
+                    raise AuthError(f"{again} — still rejected after a token refresh; run "
+                                    "`infusionsoft-assets auth login` to re-authorise", path=path, status=401,
+                                    detail=again.detail) from None
+            # Nothing to refresh (an API key), but Keap's gateway sends expired-token faults spuriously.
+            wait = self.api_key_401_wait_s
+            self.log.warning(f"Keap answered 401 for {request} ({first.detail or first}) with "
+                             f"{self._describe_credentials()}; trying once more in {wait:g} s")
+            self.stats.retries += 1
+            self._sleep_logged(wait)
             try:
-                return self._send(verb, path, decode, send, self.credentials.headers())
+                return self._send(verb, path, decode, expect, send, headers)
             except AuthError as again:
-                raise AuthError(f"{again} — still rejected after a token refresh; run "
-                                "`infusionsoft-assets auth login` to re-authorise", path=path, status=401) from None
+                raise AuthError(
+                    f"Keap rejected {self._describe_credentials()} for {request} twice, {wait:g} s apart "
+                    f"(Keap: {again.detail or again}); check INFUSIONSOFT_API_KEY (a deleted key can take "
+                    "minutes to stop working; a new one to start)", path=path, status=401,
+                    detail=again.detail) from None
 
-    def _send(self, verb: str, path: str, decode: Callable[[requests.Response], Any], send: dict[str, Any],
-              headers: dict[str, str]) -> Any:
-        self._pace(path)
+    def _describe_credentials(self) -> str:
+        describe = getattr(self.credentials, "describe", None)
+        return describe() if callable(describe) else "the credentials"
+
+    def _send(self, verb: str, path: str, decode: Callable[[requests.Response], Any], expect: str,
+              send: dict[str, Any], headers: dict[str, str]) -> Any:
+        self._pace(verb, path)
+        url = self.base_url + path
         try:
-            response = self.session.request(verb, self.base_url + path, params=send.get("params"),
+            response = self.session.request(verb, url, params=send.get("params"),
                                             data=send.get("data"), headers={**headers, **send.get("headers", {})},
                                             timeout=self.timeout)
         except requests.RequestException as exc:
-            raise classify_exception(exc, path) from None
+            raise classify_exception(exc, path, url=url) from None
         self.pacer.after_response(response.headers)
         self.stats.record(response)
+        if not self.spoke_to_keap:
+            if speaks_keap(response, expect):
+                self.spoke_to_keap = True
+            elif self.fail_fast_until_contact and (stranger := classify_unfamiliar(response, url, path)):
+                raise stranger
         error = classify_response(response, path)
         if error is not None:
             raise error
         return decode(response)
 
-    def _pace(self, path: str) -> None:
+    def _pace(self, verb: str, path: str) -> None:
         """Wait what Keap's throttle headers ask for, so the limits are met instead of hit."""
         wait, why = self.pacer.wait_before_request()
         if wait > 0:
             if wait >= 1:
-                self.log.info(f"Pacing before GET {path}: {why}; waiting {wait:.1f} s")
+                self.log.info(f"Pacing before {verb} {path}: {why}; waiting {wait:.1f} s")
             self._sleep_logged(wait)
         self.pacer.record_call()
 
@@ -147,6 +226,8 @@ class KeapClient:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, Throttled):
             return exc.retry_after
+        if isinstance(exc, NotKeap):
+            return FIRST_CONTACT_WAIT_S
         backoff = tenacity.wait_exponential_jitter(initial=self.retry.initial_backoff_s,
                                                    max=self.retry.max_backoff_s)
         return backoff(state)
@@ -164,22 +245,33 @@ class KeapClient:
 
     # -- paging --------------------------------------------------------------------------------------
     def iter_v2_pages(self, resource: str, items_key: str, params: dict[str, Any] | None = None,
-                      page_size: int = MAX_V2_PAGE_SIZE) -> Iterator[list[dict]]:
+                      page_size: int | None = None) -> Iterator[list[dict]]:
         """Yield each page's items of a REST v2 list; stop when ``next_page_token`` is empty or missing.
 
-        Keap has been seen to put a whole URL in ``next_page_token``; then that URL's query is used.
+        ``page_size`` defaults to the endpoint's maximum (:data:`V2_PAGE_SIZE_LIMITS`) and is capped at it.
+        A page without ``items_key`` is an empty page (v2 is gRPC-transcoded: proto3 JSON omits empty
+        repeated fields). Keap has been seen to put a whole URL in ``next_page_token``; then that URL's
+        query is used. A tenant on a Keap build that does not know the ``order_by`` sent (``update_time``
+        on contacts came in May 2026) answers the first page 400: that page is asked once more without
+        ``order_by`` (logged as a warning), and this client leaves it out for that list from then on.
         """
         path = REST_V2 + resource
-        query = {**(params or {}), "page_size": page_size}
+        query = {**(params or {}), "page_size": v2_page_size(resource, page_size)}
+        if query.get("order_by") and path in self._order_by_refused:
+            self.log.warning(f"Leaving out order_by={query['order_by']!r} for GET {path}: this Keap app refused it "
+                             "earlier in this run; pages come in Keap's default order")
+            query.pop("order_by")
         seen_tokens: set[str] = set()
+        first = True
         while True:
-            body = self.get_json(path, query)
-            items = body.get(items_key)
-            if items is None:
-                raise FatalError(f"Keap's answer for GET {path} has no '{items_key}' list "
-                                 f"(keys: {sorted(body)[:8]})", path=path)
+            body = self._first_v2_page(path, query) if first else self.get_json(path, query)
+            if first and path in self._order_by_refused:
+                query.pop("order_by", None)
+            first = False
+            items = body.get(items_key, [])
             if not isinstance(items, list):
-                raise FatalError(f"Keap's '{items_key}' for GET {path} is not a list", path=path)
+                raise FatalError(f"Keap's '{items_key}' for GET {path} is not a list "
+                                 f"(a {type(items).__name__}; keys: {sorted(body)[:8]})", path=path)
             if items:
                 yield items
             token = body.get("next_page_token") or ""
@@ -190,6 +282,18 @@ class KeapClient:
                                  path=path)
             seen_tokens.add(token)
             query = _next_query(token, query)
+
+    def _first_v2_page(self, path: str, query: dict[str, Any]) -> dict:
+        try:
+            return self.get_json(path, query)
+        except FatalError as exc:
+            if not (query.get("order_by") and rejects_parameter(exc, "order_by")):
+                raise
+            self.log.warning(f"Keap refused order_by={query['order_by']!r} for GET {path} ({exc.detail}); this "
+                             "Keap app's build predates it. Asking again without order_by: pages come in Keap's "
+                             "default order")
+            self._order_by_refused.add(path)
+            return self.get_json(path, {k: v for k, v in query.items() if k != "order_by"})
 
     def iter_xmlrpc_query(self, table: str, query: dict[str, Any], fields: list[str],
                           order_by: str | None = None, ascending: bool = True,
@@ -217,4 +321,5 @@ def _next_query(token: str, query: dict[str, Any]) -> dict[str, Any]:
     return {**query, "page_token": token}
 
 
-__all__ = ["KeapClient", "CallStats", "RetrySettings", "KeapError", "DEFAULT_API_URL", "REST_V1", "REST_V2"]
+__all__ = ["KeapClient", "CallStats", "RetrySettings", "KeapError", "DEFAULT_API_URL", "REST_V1", "REST_V2",
+           "MAX_V2_PAGE_SIZE", "V2_PAGE_SIZE_LIMITS", "v2_page_size"]
