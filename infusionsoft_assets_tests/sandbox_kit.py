@@ -49,12 +49,13 @@ def get(http, server, path, status=200, *, prefix="", headers=None, **params):
 
 def walk_pages(http, server, path, envelope, **params) -> tuple[list, list]:
     """Every page of a v2 list (following ``next_page_token``): ``(records, pages)``. Keyword arguments
-    are those of :func:`get` (``prefix``, ``headers``) and the query."""
+    are those of :func:`get` (``prefix``, ``headers``) and the query. An empty page has no ``envelope``
+    key (proto3 JSON omits an empty repeated field), as Keap's."""
     records, pages, token = [], [], None
     while True:
         body = get(http, server, path, **params, **({"page_token": token} if token else {}))
         pages.append(body)
-        records.extend(body[envelope])
+        records.extend(body.get(envelope, []))
         token = body["next_page_token"]
         if not token:
             return records, pages

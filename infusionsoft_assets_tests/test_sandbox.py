@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 SEED, SCALE = 7, 1200
 CONTACTS = "/crm/rest/v2/contacts"
 PROGRAMS = "/crm/rest/v2/affiliates/commissionPrograms"
-REDIRECT_URI = "https://example.test/keap/callback"
+REDIRECT_URI = "http://127.0.0.1:53682/callback"  # loopback: registered by default, any port
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 FAULT_INVALID = {"fault": {"faultstring": "Invalid access token",
                            "detail": {"errorcode": "oauth.v2.InvalidAccessToken"}}}
@@ -440,6 +440,49 @@ def test_every_page_parses_with_the_official_models(http, server, key_headers):
             assert program.to_dict() == _without_nulls(original)
 
 
+FUTURE = "2030-01-01T00:00:00.000Z"  # after every record of the dataset
+
+
+@pytest.mark.parametrize("path, envelope, model, params", [
+    (CONTACTS, "contacts", "ListContactsResponse", {"filter": f"start_update_time=={FUTURE}"}),
+    ("/crm/rest/v2/orders", "orders", "ListOrders", {"filter": f"created_since_time=={FUTURE}"}),
+    ("/crm/rest/v2/sales/transactions", "transactions", "ListTransactions",
+     {"filter": f"since_time=={FUTURE}"}),
+    ("/crm/rest/v2/tags", "tags", "ListTagsResponse", {"filter": "name==no such tag"}),
+    ("/crm/rest/v2/tags/-/contacts", "contacts", "ListTagContactAssociationsResponse",
+     {"filter": f"since_applied_time=={FUTURE}"}),
+    (PROGRAMS, "commission_programs", "ListAffiliateCommissionProgramsResponse",
+     {"filter": "name==no such program"}),
+])
+def test_an_empty_page_has_no_list_key_and_parses_with_the_official_model(http, server, key_headers, path,
+                                                                          envelope, model, params):
+    """REST v2 is gRPC-transcoded: proto3 JSON leaves an empty repeated field out, so Keap's empty page
+    is ``{"next_page_token": ""}``; every v2 list model marks its list key optional."""
+    import keap_core_v2_client.models as models
+
+    response = get(http, server, path, key_headers, page_size=10, **params)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"next_page_token": ""}
+    parsed = getattr(models, model).from_dict(response.json())
+    assert getattr(parsed, envelope) is None and parsed.next_page_token == ""
+
+
+def test_an_empty_commissions_page_keeps_its_totals(http, server, key_headers):
+    from keap_core_v2_client.models import ListAffiliateCommissionsResponse
+
+    affiliate = server.dataset.tables["Affiliate"][0]["Id"]
+    response = get(http, server, f"/crm/rest/v2/affiliates/{affiliate}:commissions", key_headers,
+                   filter=f"since_time=={FUTURE}")
+    assert response.json() == {"next_page_token": "", "amount_earned": 0.0, "clawbacks": 0.0,
+                               "commission_total": 0.0}
+    assert ListAffiliateCommissionsResponse.from_dict(response.json()).affiliate_commissions is None
+
+
+def test_rest_v1_keeps_its_list_key_on_an_empty_page(http, server, key_headers):
+    body = get(http, server, "/crm/rest/v1/contacts", key_headers, since=FUTURE).json()
+    assert body["contacts"] == [] and body["count"] == 0
+
+
 def test_the_official_sdk_client_lists_from_the_sandbox(server):
     from keap_core_v2_client import AffiliateApi, ApiClient, Configuration, ContactApi
 
@@ -454,6 +497,8 @@ def test_the_official_sdk_client_lists_from_the_sandbox(server):
             if not token:
                 break
         assert [c.id for c in contacts] == sorted((c["id"] for c in server.dataset.contacts), key=int)
+        empty = ContactApi(client).list_contacts(filter=f"start_update_time=={FUTURE}", page_size=10)
+        assert empty.contacts is None and empty.next_page_token == ""
         programs = AffiliateApi(client).list_affiliate_commission_programs(page_size=100)
         assert len(programs.commission_programs) == len(server.dataset.commission_programs)
 

@@ -27,7 +27,7 @@ from .sandbox_kit import FakeClock
 NOW = datetime(2026, 11, 27, 13, 4, 5, tzinfo=timezone.utc)
 CONTACTS = "/crm/rest/v2/contacts"
 XMLRPC = "/crm/xmlrpc/v1"
-REDIRECT_URI = "https://example.test/keap/callback"
+REDIRECT_URI = "http://127.0.0.1:53682/callback"  # loopback: registered by default, any port
 TENANT = "sandbox.infusionsoft.com"
 
 # Keap's bodies, copied from the references (not from the sandbox).
@@ -137,6 +137,12 @@ def used(response: requests.Response, bucket: str) -> int:
     return int(response.headers[f"x-keap-{bucket}-used"])
 
 
+def tenant(response: requests.Response, what: str) -> tuple[int, int]:
+    """A tenant header's two windows, ``(minute, day)``: Keap sends them as ``<minute>|<day>``."""
+    minute, day = response.headers[f"x-keap-tenant-throttle-{what}"].split("|")
+    return int(minute), int(day)
+
+
 # --------------------------------------------------------------------------- quota headers
 
 
@@ -159,11 +165,13 @@ def test_headers_count_per_oauth_client_per_key_and_per_tenant(http, server):
     assert keyed.headers["x-keap-product-quota-limit"] == "30000"
     assert keyed.headers["x-keap-product-throttle-limit"] == "240"
     assert keyed.headers["x-keap-product-spike-limit"] == "10ps"
-    assert used(keyed, "tenant-throttle") == 4
-    assert keyed.headers["x-keap-tenant-throttle-limit"] == "10000"
-    assert keyed.headers["x-keap-tenant-throttle-available"] == str(10_000 - 4)
+    assert tenant(keyed, "used") == (4, 4)
+    assert keyed.headers["x-keap-tenant-throttle-limit"] == "10000|250000"
+    assert tenant(keyed, "available") == (10_000 - 4, 250_000 - 4)
+    assert keyed.headers["x-keap-tenant-throttle-time-unit"] == "minute|day"
+    assert keyed.headers["x-keap-tenant-throttle-interval"] == "1|1"
     assert keyed.headers["x-keap-tenant-id"] == TENANT
-    for unit in ("product-quota", "product-throttle", "tenant-throttle"):
+    for unit in ("product-quota", "product-throttle"):
         assert keyed.headers[f"x-keap-{unit}-interval"] == "1"
     assert keyed.headers["x-keap-product-quota-time-unit"] == "day"
     assert keyed.headers["x-keap-product-throttle-time-unit"] == "minute"
@@ -175,12 +183,12 @@ def test_xmlrpc_calls_are_counted_and_carry_the_headers(http, server):
     answer = http.post(server.base_url + XMLRPC, data=xmlrpc_body("DataService.query"), headers=key(server),
                        timeout=10)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/xml")
-    assert used(answer, "product-quota") == 2 and used(answer, "tenant-throttle") == 2
+    assert used(answer, "product-quota") == 2 and tenant(answer, "used") == (2, 2)
 
 
 def test_rejected_credentials_are_not_counted(http, server):
     assert contacts(http, server, bearer("not-a-token")).status_code == 401
-    assert used(contacts(http, server, key(server)), "tenant-throttle") == 1
+    assert tenant(contacts(http, server, key(server)), "used") == (1, 1)
 
 
 # --------------------------------------------------------------------------- limits and 429s
@@ -243,7 +251,35 @@ def test_tenant_limit_is_shared_by_every_credential(http, server):
     assert contacts(http, server, bearer(token)).status_code == 200
     over = contacts(http, server, bearer(token))
     assert over.status_code == 429 and over.json() == QUOTA_EXCEEDED
-    assert over.headers["x-keap-tenant-throttle-available"] == "0"
+    assert tenant(over, "available") == (0, 250_000 - 2)
+
+
+def test_tenant_headers_carry_the_minute_and_the_day_window(http, server, clock):
+    token = oauth_tokens(http, server)["access_token"]
+    answers = [contacts(http, server, headers) for headers in (key(server), bearer(token), key(server))]
+    assert [tenant(a, "used") for a in answers] == [(1, 1), (2, 2), (3, 3)]
+    assert [tenant(a, "available") for a in answers] == [(9_999, 249_999), (9_998, 249_998), (9_997, 249_997)]
+    clock.advance(61)  # the rolling minute forgets the three calls; the UTC day does not
+    later = contacts(http, server, key(server))
+    assert tenant(later, "used") == (1, 4) and tenant(later, "available") == (9_999, 249_996)
+    clock.set(datetime(2026, 11, 28, 0, 0, 0, tzinfo=timezone.utc))
+    assert tenant(contacts(http, server, key(server)), "used") == (1, 1)
+
+
+def test_a_spent_tenant_day_answers_429_and_shows_zero_for_the_day(http, server, clock):
+    set_limits(server, tenant_per_day=3)
+    token = oauth_tokens(http, server)["access_token"]
+    assert [contacts(http, server, h).status_code for h in (key(server), bearer(token), key(server))] == [200] * 3
+    clock.advance(61)  # a fresh minute: only the day can be what is spent
+    for headers in (key(server), bearer(token)):  # the tenant's day binds every credential
+        spent = contacts(http, server, headers)
+        assert spent.status_code == 429 and spent.json() == QUOTA_EXCEEDED
+        assert spent.headers["x-keap-tenant-throttle-limit"] == "10000|3"
+        assert spent.headers["x-keap-tenant-throttle-available"] == "10000|0"
+        assert tenant(spent, "used") == (0, 3)  # the rejected calls are not counted
+    clock.set(datetime(2026, 11, 28, 0, 0, 1, tzinfo=timezone.utc))
+    fresh_day = contacts(http, server, key(server))
+    assert fresh_day.status_code == 200 and tenant(fresh_day, "available") == (9_999, 2)
 
 
 def test_xmlrpc_over_its_limit_gets_http_429_not_a_fault(http, server):

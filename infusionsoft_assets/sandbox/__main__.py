@@ -8,6 +8,11 @@ env vars (e.g. ``KEAP_SANDBOX_QUOTA_KEY_PER_MINUTE=5``, ``KEAP_SANDBOX_QUOTA_ENF
 from ``--faults`` or ``KEAP_SANDBOX_FAULTS`` (spec: ``DataService.query=db_too_long*3,ok`` or
 ``/rest/v2/contacts=http_503:html@0.1``, rules separated by ``;``) and can be changed at run time
 through ``/sandbox/admin/faults``.
+
+OAuth: the consent page sends codes only to registered redirect URIs: by default
+``http://127.0.0.1/callback`` and ``http://localhost/callback`` on any port (RFC 8252 loopback rule);
+``--redirect-uri URI`` (repeatable) registers others instead. ``--keap-build YYYY-MM`` imitates a tenant
+on an older Keap build, e.g. ``--keap-build 2026-04`` rejects ``order_by=update_time`` on v2 contacts.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import os
 from dataclasses import fields
 from datetime import datetime, timezone
 
+from .builds import FEATURES, parse_build
+from .consent import DEFAULT_REDIRECT_URIS, RedirectUris
 from .quotas import QuotaLimits
 from .server import serve
 
@@ -44,8 +51,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         choices=["critical", "error", "warning", "info", "debug", "trace"])
     parser.add_argument("--faults", default=os.environ.get(FAULTS_ENV, ""),
                         help=f"fault-injection spec (default: ${FAULTS_ENV} or none)")
+    parser.add_argument("--redirect-uri", dest="redirect_uris", action="append", type=_redirect_uri,
+                        metavar="URI",
+                        help="an OAuth redirect URI to register; repeat for several (default: "
+                             f"{' and '.join(DEFAULT_REDIRECT_URIS)}, any port)")
+    features = ", ".join(f"{name} since {month}" for name, month in FEATURES.items())
+    parser.add_argument("--keap-build", type=_build, default=None, metavar="YYYY-MM",
+                        help=f"imitate a tenant on this Keap build: later features answer 400 ({features}); "
+                             "default: current")
     _add_quota_flags(parser, QuotaLimits.from_env())
     return parser.parse_args(argv)
+
+
+def _redirect_uri(value: str) -> str:
+    try:
+        RedirectUris([value])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _build(value: str) -> str | None:
+    try:
+        return parse_build(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_quota_flags(parser: argparse.ArgumentParser, defaults: QuotaLimits) -> None:
@@ -69,7 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     serve(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now,
           access_token_ttl=args.access_token_ttl, refresh_token_ttl=args.refresh_token_ttl,
-          log_level=args.log_level, quotas=quota_limits(args), faults=args.faults)
+          log_level=args.log_level, quotas=quota_limits(args), faults=args.faults,
+          redirect_uris=args.redirect_uris, keap_build=args.keap_build)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Callable
+from typing import Callable, Iterable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,6 +25,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .auth import OAuthEndpoints, TokenStore, authenticate, gateway_fault
+from .builds import parse_build
+from .consent import RedirectUris
 from .dataset import Dataset, iso_ms
 from .admin import admin_routes
 from .faults import FaultInjector, apply_fault, xmlrpc_method_of
@@ -153,23 +155,29 @@ class SandboxStarlette(Starlette):
 
 def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_token_ttl: int = 45 * 86_400,
                clock: Callable[[], float] = time.time, quotas: QuotaLimits | None = None,
-               faults: str = "") -> Starlette:
+               faults: str = "", redirect_uris: Iterable[str] | None = None,
+               keap_build: str | None = None) -> Starlette:
     """The sandbox as an ASGI app.
 
-    ``clock`` (epoch seconds) drives token expiry and quota windows; ``quotas`` defaults to Keap's
-    limits, enforced; ``faults`` is a spec string (see :mod:`.faults`), also settable at run time
-    through ``/sandbox/admin/faults``.
+    ``clock`` (epoch seconds) drives token expiry, consent-form expiry and quota windows; ``quotas``
+    defaults to Keap's limits, enforced; ``faults`` is a spec string (see :mod:`.faults`), also
+    settable at run time through ``/sandbox/admin/faults``. ``redirect_uris``: the OAuth client's
+    registered redirect URIs (default: loopback ``/callback`` on any port; see :mod:`.consent`).
+    ``keap_build``: ``YYYY-MM`` to imitate an older Keap build (default: current; see :mod:`.builds`).
     """
+    build = parse_build(keap_build)
     store = TokenStore(dataset.credentials, access_token_ttl=access_token_ttl,
                        refresh_token_ttl=refresh_token_ttl, clock=clock)
-    oauth = OAuthEndpoints(store, dataset.tenant_host)
+    oauth = OAuthEndpoints(store, dataset.tenant_host, RedirectUris(redirect_uris))
     quota_state = Quotas(dataset.tenant_host, quotas or QuotaLimits(), clock)
     injector = FaultInjector(dataset.seed, faults)
-    gateway = CrmGateway(store, quota_state, injector, build_rest_router(dataset), XmlRpcEndpoint(dataset))
+    gateway = CrmGateway(store, quota_state, injector, build_rest_router(dataset, build),
+                         XmlRpcEndpoint(dataset))
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "sandbox": True, "seed": dataset.seed, "scale": dataset.scale,
-                             "now": iso_ms(dataset.now_ms), "tenant": dataset.tenant_host})
+                             "now": iso_ms(dataset.now_ms), "tenant": dataset.tenant_host,
+                             "keap_build": build or "current"})
 
     async def unknown(request: Request, exc: Exception) -> Response:
         return not_found()

@@ -3,7 +3,12 @@
 Behaviour copied from research/keap-rest.md §1 and §4:
 
 * authorization-code grant via a consent page at ``/app/oauth/authorize`` (Keap hosts it on
-  accounts.infusionsoft.com; the sandbox serves everything on one port);
+  accounts.infusionsoft.com; the sandbox serves everything on one port). The page and its form post
+  refuse (400 error page, never a redirect) a ``redirect_uri`` that is not registered, and the form
+  post must bring back the page's one-time ``form_token`` (see :mod:`.consent`). Registered redirect
+  URIs default to ``http://127.0.0.1/callback`` and ``http://localhost/callback`` on any port; set
+  them with ``redirect_uris`` on ``create_app``/``SandboxServer`` or the repeatable CLI flag
+  ``--redirect-uri URI``;
 * ``POST /token`` takes form-encoded fields only; a JSON body gets Keap's odd
   ``"response_type or grant_type is required"`` 400;
 * refresh tokens **rotate**: every refresh issues a new pair and kills the used refresh token at
@@ -30,6 +35,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from .consent import ConsentForms, RedirectUris
 from .dataset import Credentials
 from .quotas import Principal
 
@@ -183,6 +189,7 @@ _CONSENT_PAGE = """<!DOCTYPE html>
   <input type="hidden" name="state" value="{state}">
   <input type="hidden" name="response_type" value="code">
   <input type="hidden" name="scope" value="full">
+  <input type="hidden" name="form_token" value="{form_token}">
   <button type="submit" name="approve" value="allow">Allow</button>
   <button type="submit" name="deny" value="deny">Deny</button>
 </form>
@@ -222,16 +229,20 @@ async def read_form(request: Request) -> dict[str, str] | None:
 class OAuthEndpoints:
     """The consent page and the token endpoint, bound to one :class:`TokenStore`."""
 
-    def __init__(self, store: TokenStore, tenant_host: str):
+    def __init__(self, store: TokenStore, tenant_host: str, redirect_uris: RedirectUris | None = None):
         self.store = store
         self.scope = f"full|{tenant_host}"
         self.tenant_host = tenant_host
+        self.redirect_uris = redirect_uris or RedirectUris()
+        self.forms = ConsentForms(store.clock)
 
     def _validate_authorize(self, params) -> str | None:
         if params.get("client_id") != self.store.credentials.client_id:
             return "Unknown client_id: this application is not registered."
         if not params.get("redirect_uri"):
             return "redirect_uri is required."
+        if not self.redirect_uris.allows(params["redirect_uri"]):
+            return f"redirect_uri {params['redirect_uri']} is not registered for this application."
         if params.get("response_type", "code") != "code":
             return "response_type must be 'code'."
         return None
@@ -241,10 +252,12 @@ class OAuthEndpoints:
         problem = self._validate_authorize(params)
         if problem:
             return _error_page(problem)
+        state = params.get("state", "")
+        form_token = self.forms.issue(params["client_id"], params["redirect_uri"], state)
         esc = html.escape
         return HTMLResponse(_CONSENT_PAGE.format(
             client_id=esc(params["client_id"]), redirect_uri=esc(params["redirect_uri"]),
-            state=esc(params.get("state", "")), tenant=esc(self.tenant_host)))
+            state=esc(state), tenant=esc(self.tenant_host), form_token=esc(form_token)))
 
     async def authorize_submit(self, request: Request) -> Response:
         form = await read_form(request)
@@ -253,6 +266,10 @@ class OAuthEndpoints:
         problem = self._validate_authorize(form)
         if problem:
             return _error_page(problem)
+        if not self.forms.redeem(form.get("form_token", ""), form["client_id"], form["redirect_uri"],
+                                 form.get("state", "")):
+            return _error_page("This consent form was not issued by this page, was already used or has "
+                               "expired. Start the sign-in again.")
         state = form.get("state") or None
         if "approve" not in form:
             params = {"error": "access_denied", **({"state": state} if state else {})}

@@ -6,6 +6,12 @@ Every authenticated ``/crm`` request (REST and XML-RPC alike) is counted against
   1,500/minute and 150,000/day; or a PAT/SAK key — 10/second, 240/minute and 30,000/day;
 * its **tenant** (the Keap app) — 10,000/minute and 250,000/day, whatever the credential.
 
+Every response reports the credential's day and minute (``x-keap-product-quota-*`` and
+``x-keap-product-throttle-*``, plain integers) and the tenant's minute *and* day in one set of
+``x-keap-tenant-throttle-*`` headers whose values carry both windows, minute first, separated by ``|``
+(``limit: 10000|250000``, ``time-unit: minute|day``, ``interval: 1|1``, ``available``/``used``:
+``<minute>|<day>``), as Keap sends them. 429s carry the same headers.
+
 Minute and second windows are rolling (Keap's Apigee note); days reset at 00:00 UTC. Time comes
 from an injectable ``clock`` (epoch seconds), so tests move through windows and midnights without
 sleeping. A request over a limit is not counted and gets HTTP 429:
@@ -232,7 +238,6 @@ class Quotas:
 
     def _headers_locked(self, bucket: Bucket, who: Principal, now: float) -> dict[str, str]:
         day_used, minute_used = bucket.daily.used(now), bucket.minute.used(now)
-        tenant_minute_used = self._tenant.minute.used(now)
         headers = {
             "x-keap-product-quota-limit": str(bucket.per_day),
             "x-keap-product-quota-time-unit": "day",
@@ -247,11 +252,7 @@ class Quotas:
             "x-keap-product-throttle-available": str(max(0, bucket.per_minute - minute_used)),
             "x-keap-product-throttle-used": str(minute_used),
             "x-keap-tenant-id": self.tenant_host,
-            "x-keap-tenant-throttle-limit": str(self._tenant.per_minute),
-            "x-keap-tenant-throttle-time-unit": "minute",
-            "x-keap-tenant-throttle-interval": "1",
-            "x-keap-tenant-throttle-available": str(max(0, self._tenant.per_minute - tenant_minute_used)),
-            "x-keap-tenant-throttle-used": str(tenant_minute_used),
+            **_tenant_headers(self._tenant, now),
         }
         if who.kind == "key":
             headers["x-keap-product-spike-limit"] = f"{bucket.per_second}ps"  # seen only with PAT/SAK
@@ -268,6 +269,19 @@ class Quotas:
             return {"limits": self.limits.as_dict(), "tenant": {self.tenant_host: usage(self._tenant)},
                     "credentials": [{"kind": who.kind, "credential": _masked(who.ident), **usage(b)}
                                     for who, b in self._credentials.items()]}
+
+
+def _tenant_headers(tenant: Bucket, now: float) -> dict[str, str]:
+    """The tenant's two windows in one header set, as Keap sends them: each value is ``<minute>|<day>``."""
+    minute_used, day_used = tenant.minute.used(now), tenant.daily.used(now)
+    minute_left, day_left = max(0, tenant.per_minute - minute_used), max(0, tenant.per_day - day_used)
+    return {
+        "x-keap-tenant-throttle-limit": f"{tenant.per_minute}|{tenant.per_day}",
+        "x-keap-tenant-throttle-time-unit": "minute|day",
+        "x-keap-tenant-throttle-interval": "1|1",
+        "x-keap-tenant-throttle-available": f"{minute_left}|{day_left}",
+        "x-keap-tenant-throttle-used": f"{minute_used}|{day_used}",
+    }
 
 
 def _masked(ident: str) -> str:

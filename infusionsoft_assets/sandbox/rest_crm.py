@@ -23,9 +23,9 @@ from starlette.responses import Response
 from .dataset import CONTACT_CUSTOM_FIELDS, iso_ms
 from .rest_v2 import (COMPARED_TIME, CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS, DEFAULT_PAGE_SIZE, EXACT, LIST,
                       MAX_PAGE_SIZE, NUMBER, ORDERED, TIME, WILDCARD, ApiError, Condition, ListResource,
-                      decode_page_token, encode_page_token, json_response, matches_text, number_matches,
-                      parse_fields, parse_filter, parse_order_by, parse_page_size, parse_time_ms,
-                      query_fingerprint, time_matches)
+                      decode_page_token, encode_page_token, json_response, list_fields, matches_text,
+                      number_matches, parse_fields, parse_filter, parse_order_by, parse_page_size,
+                      parse_time_ms, query_fingerprint, time_matches)
 
 
 def _ms(moment) -> int:
@@ -879,7 +879,8 @@ def _run_report_handler(ds):
     parameter: SDK 2.0.26 sends it as ``?runReportRequest=<JSON>``, a form-style client as plain
     ``?page_size=…`` parameters. Both are accepted, as is a JSON body. Each result row is
     ``{"columns": [{"field_name", "value"}]}``, every value a string, NULL columns left out (as
-    XML-RPC leaves them out); ``page_token`` is ``""`` on the last page.
+    XML-RPC leaves them out); ``page_token`` is ``""`` on the last page, and an empty result has no
+    ``results`` key (proto3 JSON, as every v2 list).
     """
     from .data_crm import saved_search_rows
 
@@ -936,7 +937,8 @@ def _run_report(ds, report_id: int, search: dict, options: dict, rows_of) -> dic
     shown = fields or columns
     results = [{"columns": [{"field_name": f, "value": row[f]} for f in shown if f in row]} for row in rows]
     end = offset + size
-    return {"results": results, "page_token": encode_page_token(end, fingerprint) if end < total else ""}
+    return {**list_fields("results", results),
+            "page_token": encode_page_token(end, fingerprint) if end < total else ""}
 
 
 BY_ID_OPTIONAL = {"/rest/v2/companies": COMPANY_OPTIONAL}

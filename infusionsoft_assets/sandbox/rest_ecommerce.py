@@ -25,7 +25,7 @@ from .dataset import Dataset, iso_ms, to_ms
 from .rest_v1 import V1List, v1_filter_window, v1_int, v1_time, v1_where_ints
 from .rest_v2 import (
     BOOL, DECIMAL, EXACT, LIST, NUMBER, NUMBER_OPS, TIME, WILDCARD, ApiError, ListResource, compact_json,
-    json_response, matches_text, parse_time_ms,
+    json_response, list_fields, matches_text, parse_time_ms,
 )
 
 V2 = "/rest/v2"
@@ -67,7 +67,7 @@ class Records(ListResource):
 
     def body(self, params) -> bytes:
         if not self.paged:  # declared without paging parameters and without next_page_token
-            return compact_json({self.envelope: self.records()})
+            return compact_json(list_fields(self.envelope, self.records()))
         return super().body(params)
 
 
@@ -759,7 +759,7 @@ def _register_products(router, cat: Catalog) -> None:
         if product(product_id) is None:
             return one(None, "Product", product_id)
         options = [cat.v2_product_option(o) for o in cat.options_of.get(int(product_id), [])]
-        return json_response({"product_options": options})
+        return json_response(list_fields("product_options", options))
 
     async def product_plans(request, product_id):
         if product(product_id) is None:

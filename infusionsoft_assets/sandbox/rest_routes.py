@@ -63,12 +63,13 @@ class RestRouter:
         return await handler(request, **params)
 
 
-def build_rest_router(dataset: Dataset) -> RestRouter:
-    """Every REST endpoint: each domain module's ``register(router, dataset)`` adds its v2 and v1 routes."""
+def build_rest_router(dataset: Dataset, keap_build: str | None = None) -> RestRouter:
+    """Every REST endpoint: each domain module's ``register(router, dataset)`` adds its v2 and v1 routes.
+    ``keap_build`` (``YYYY-MM`` or None for the current build) hides later features (see :mod:`.builds`)."""
     from . import rest_affiliates, rest_crm, rest_ecommerce  # they import RestRouter from here
 
     router = RestRouter()
-    router.add("/rest/v2/contacts", ContactsResource(dataset))
+    router.add("/rest/v2/contacts", ContactsResource(dataset, keap_build))
     router.add("/rest/v2/affiliates/commissionPrograms", CommissionProgramsResource(dataset))
     for domain in (rest_crm, rest_ecommerce, rest_affiliates):
         domain.register(router, dataset)

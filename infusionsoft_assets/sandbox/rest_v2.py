@@ -4,7 +4,9 @@ Conventions imitated (research/keap-rest.md §2.3, the v2 OpenAPI file):
 
 * paging: ``page_size`` (int 0..1000) + opaque ``page_token``; the envelope is
   ``{"<plural>": [...], "next_page_token": "..."}`` with ``next_page_token == ""`` on the last page
-  (clients must stop on empty/missing). No count/total, as in Keap.
+  (clients must stop on empty/missing). No count/total, as in Keap. An empty page has **no**
+  ``<plural>`` key (``{"next_page_token": ""}``): v2 is gRPC-transcoded and proto3 JSON leaves out an
+  empty repeated field; every v2 list model marks the key optional (see :func:`list_fields`).
 * ``filter``: ``;``-separated ``field<op>value`` conditions, ANDed. Trailing ``*`` = case-insensitive
   prefix match on the fields the spec marks as wildcard; a leading ``*`` is rejected. Plain string
   equality is case-insensitive too (Keap's MySQL collation is).
@@ -32,6 +34,7 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .builds import has_feature
 from .dataset import Dataset, to_ms
 
 MAX_PAGE_SIZE = 1000
@@ -66,10 +69,15 @@ def compact_json(body) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def list_fields(envelope: str, rows: list) -> dict:
+    """A v2 list's array as proto3 JSON writes it: ``{envelope: rows}``, or nothing when empty."""
+    return {envelope: rows} if rows else {}
+
+
 def page_body(envelope: str, rows: list, next_token: str, **extra) -> bytes:
-    """A list page dumped whole, for records the fragment cache cannot key (no ``id``); ``extra``
-    keys (page-level totals) follow ``next_page_token``."""
-    return compact_json({envelope: rows, "next_page_token": next_token, **extra})
+    """A list page dumped whole, for empty pages and records the fragment cache cannot key (no ``id``);
+    ``extra`` keys (page-level totals) follow ``next_page_token``."""
+    return compact_json({**list_fields(envelope, rows), "next_page_token": next_token, **extra})
 
 
 # --------------------------------------------------------------------------- filter grammar
@@ -341,7 +349,7 @@ class ListResource:
     def body(self, params) -> bytes:
         """The JSON response body, assembled from per-record fragments (see :class:`FragmentCache`)."""
         chunk, keys, next_token = self.page(params)
-        if chunk and "id" not in chunk[0]:  # association rows, transactions: no id to cache by
+        if not chunk or "id" not in chunk[0]:  # empty, or rows with no id to cache by (associations)
             return page_body(self.envelope, chunk if keys is None else [{k: r[k] for k in keys} for r in chunk],
                              next_token)
         fragments = self._fragments.render(chunk, keys)
@@ -399,7 +407,8 @@ class ContactsResource(ListResource):
     ``end_update_time==T`` keeps ``update_time < T`` (exclusive). Keap does not document the
     bounds; half-open windows tile without overlap or gaps, which is what an incremental loader
     needs, and a loader that double-counts a boundary record will still see it in the sandbox.
-    Default order (no ``order_by``): ``id`` ascending.
+    Default order (no ``order_by``): ``id`` ascending. ``keap_build`` (see :mod:`.builds`): a build
+    older than 2026-05 does not know ``order_by=update_time`` and answers it with a 400.
     """
 
     resource = "Contact"
@@ -417,10 +426,12 @@ class ContactsResource(ListResource):
     # The spec lists `notes` as selectable, but the Contact schema has no such property.
     unrendered_fields = frozenset({"notes"})
 
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, keap_build: str | None = None):
         super().__init__()
         self.dataset = dataset
         self._by_id: list[dict] | None = None
+        if not has_feature(keap_build, "contacts_order_by_update_time"):
+            self.order_fields = tuple(f for f in self.order_fields if f != "update_time")
 
     def select(self, conditions, order):
         self._check_supported(conditions)

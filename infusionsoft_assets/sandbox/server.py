@@ -20,11 +20,13 @@ import sys
 import threading
 import time
 from datetime import datetime
-from typing import Callable, TextIO
+from typing import Callable, Iterable, TextIO
 
 import uvicorn
 
 from .app import create_app
+from .builds import parse_build
+from .consent import RedirectUris
 from .dataset import Credentials, Dataset, default_now, iso_ms, to_ms
 from .quotas import QuotaLimits
 
@@ -73,10 +75,12 @@ def credential_lines(base_url: str, credentials: Credentials) -> list[str]:
 def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 200,
           now: datetime | None = None, access_token_ttl: int = 86_400,
           refresh_token_ttl: int = 45 * 86_400, log_level: str = "warning",
-          out: TextIO | None = None, quotas: QuotaLimits | None = None, faults: str = "") -> None:
+          out: TextIO | None = None, quotas: QuotaLimits | None = None, faults: str = "",
+          redirect_uris: Iterable[str] | None = None, keap_build: str | None = None) -> None:
     """Serve in the foreground until interrupted. The first output line is the listening URL.
 
-    ``quotas`` defaults to Keap's limits, enforced; ``faults`` is a spec string (see :mod:`.faults`).
+    ``quotas`` defaults to Keap's limits, enforced; ``faults`` is a spec string (see :mod:`.faults`);
+    ``redirect_uris`` and ``keap_build`` are :func:`~.app.create_app`'s.
     """
     out = out or sys.stdout
     dataset = Dataset(seed=seed, scale=scale, now=now)
@@ -84,7 +88,8 @@ def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 20
     # during serving do not rescan ~10 objects per contact.
     gc.freeze()
     app = create_app(dataset, access_token_ttl=access_token_ttl, refresh_token_ttl=refresh_token_ttl,
-                     quotas=quotas or QuotaLimits(), faults=faults)
+                     quotas=quotas or QuotaLimits(), faults=faults, redirect_uris=redirect_uris,
+                     keap_build=keap_build)
     sock = bind_socket(host, port)
     base_url = base_url_of(sock, host)
     print(LISTENING_PREFIX + base_url, file=out, flush=True)
@@ -140,14 +145,17 @@ class SandboxServer:
     can expire a token or cross midnight without sleeping. ``start_timeout`` (process mode) bounds
     dataset build + startup. ``quotas`` defaults to :data:`UNMETERED` (counted and sent in headers,
     never a 429; pass ``QuotaLimits()`` for Keap's); ``faults`` is a spec string (see :mod:`.faults`) — both also
-    changeable at run time through ``/sandbox/admin/...``.
+    changeable at run time through ``/sandbox/admin/...``. ``redirect_uris`` replaces the registered OAuth
+    redirect URIs (default: loopback ``/callback``, any port; :mod:`.consent`); ``keap_build`` (``YYYY-MM``)
+    imitates an older Keap build (default: current; :mod:`.builds`).
     """
 
     def __init__(self, seed: int = 1, scale: int = 200, now: datetime | None = None, host: str = "127.0.0.1",
                  port: int = 0, mode: str = "thread", access_token_ttl: int = 86_400,
                  refresh_token_ttl: int = 45 * 86_400, clock: Callable[[], float] | None = None,
                  log_level: str = "warning", start_timeout: float = 120.0,
-                 quotas: QuotaLimits | None = None, faults: str = ""):
+                 quotas: QuotaLimits | None = None, faults: str = "",
+                 redirect_uris: Iterable[str] | None = None, keap_build: str | None = None):
         if mode not in ("thread", "process"):
             raise ValueError("mode must be 'thread' or 'process'")
         if clock is not None and mode != "thread":
@@ -158,6 +166,9 @@ class SandboxServer:
         self.access_token_ttl, self.refresh_token_ttl = access_token_ttl, refresh_token_ttl
         self.clock, self.log_level, self.start_timeout = clock, log_level, start_timeout
         self.quotas, self.faults = quotas or UNMETERED, faults
+        # Bad values fail here rather than in a child process.
+        self.redirect_uris = RedirectUris(redirect_uris).uris if redirect_uris else None
+        self.keap_build = parse_build(keap_build)
         self.base_url: str | None = None
         self.dataset: Dataset | None = None
         self.credentials: Credentials | None = None
@@ -215,7 +226,8 @@ class SandboxServer:
         self.credentials = self.dataset.credentials
         app = create_app(self.dataset, access_token_ttl=self.access_token_ttl,
                          refresh_token_ttl=self.refresh_token_ttl, clock=self.clock or time.time,
-                         quotas=self.quotas, faults=self.faults)
+                         quotas=self.quotas, faults=self.faults, redirect_uris=self.redirect_uris,
+                         keap_build=self.keap_build)
         self._sock = bind_socket(self.host, self.port)
         self.base_url = base_url_of(self._sock, self.host)
         self._server = _uvicorn_server(app, self.log_level)
@@ -230,7 +242,9 @@ class SandboxServer:
                 "--port", str(self.port), "--seed", str(self.seed), "--scale", str(self.scale),
                 "--now", iso_ms(to_ms(self.now)), "--access-token-ttl", str(self.access_token_ttl),
                 "--refresh-token-ttl", str(self.refresh_token_ttl), "--log-level", self.log_level,
-                "--faults", self.faults, *quota_flags(self.quotas)]
+                "--faults", self.faults, *quota_flags(self.quotas),
+                *(flag for uri in self.redirect_uris or () for flag in ("--redirect-uri", uri)),
+                *(("--keap-build", self.keap_build) if self.keap_build else ())]
 
     def _start_process(self) -> None:
         self._proc = subprocess.Popen(self._command(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
