@@ -2,9 +2,13 @@
 
   infusionsoft-assets sandbox [--host H] [--port P] [--seed N] [--scale N] ... a local Keap (--help)
   infusionsoft-assets auth login [--port P] [--no-browser]                     OAuth consent -> token file
+  infusionsoft-assets auth status                                              credential, app, token expiry
   infusionsoft-assets materialize REPORT... (--date D | --days-back N | --start S --end E)
+  infusionsoft-assets runs [clear [RUN_ID...] [--force]]                       runs that are not finished
   infusionsoft-assets demo                                                     the whole thing on the sandbox
   infusionsoft-assets dev                                                      the Dagster UI on the sandbox
+
+Every problem with settings, options or dates is one line naming it, before anything runs.
 """
 
 from __future__ import annotations
@@ -12,53 +16,33 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
+import subprocess
 import sys
+import time
+import uuid
 import warnings
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator
 
 DEMO_DIR = Path("data/demo")
 
 
-#: Written into a new DAGSTER_HOME: pools per credential need a persistent instance, and slots held by a
-#: crashed or cancelled run must come back (dagster-notes §3.1).
-DAGSTER_YAML = """\
-concurrency:
-  pools:
-    default_limit: 2
-run_monitoring:
-  enabled: true
-  free_slots_after_run_end_seconds: 300
-run_retries:
-  enabled: true
-  max_retries: 1
-  retry_on_asset_or_op_failure: false
-telemetry:
-  enabled: false
-nux:
-  enabled: false
-"""
+class UsageError(Exception):
+    """A problem the user can fix, said in one line (no traceback)."""
 
 
-def dagster_home() -> Path:
-    """``$DAGSTER_HOME``, else ``.dagster_home`` here (git-ignored), with our dagster.yaml if it has none."""
-    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
+def _settings():
+    from .settings import Settings, SettingsError
+
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
 
 
-def _instance():
-    import dagster as dg
-
-    dagster_home()
-    return dg.DagsterInstance.get()
-
-
+# -- sandbox ------------------------------------------------------------------------------------------
 def cmd_sandbox(argv: list[str]) -> int:
     from .sandbox.__main__ import main as sandbox_main
 
@@ -66,82 +50,221 @@ def cmd_sandbox(argv: list[str]) -> int:
     return 0
 
 
-def cmd_auth_login(args: argparse.Namespace) -> int:
-    from .keap.client import DEFAULT_API_URL
-    from .keap.login import login
-    from .resources import authorize_url
+# -- auth ---------------------------------------------------------------------------------------------
+def _oauth_credentials(settings):
+    from .keap import KeapError
+    from .keap.account import oauth_credentials
 
-    credentials = _oauth_credentials()
-    tokens = login(credentials, authorize_url(_env("INFUSIONSOFT_API_URL", DEFAULT_API_URL)), port=args.port,
-                   approve_sandbox=args.approve_sandbox, open_browser=not args.no_browser)
+    secret = settings.client_secret.get_secret_value() if settings.client_secret else None
+    try:
+        return oauth_credentials(settings.api_url, settings.client_id, secret, settings.token_file)
+    except KeapError as exc:
+        raise UsageError(f"auth: {exc}") from None
+
+
+def cmd_auth_login(args: argparse.Namespace) -> int:
+    from .keap import KeapError
+    from .keap.account import authorize_url
+    from .keap.login import login
+
+    settings = _settings()
+    credentials = _oauth_credentials(settings)
+    try:
+        tokens = login(credentials, authorize_url(settings.api_url), port=args.port,
+                       approve_sandbox=args.approve_sandbox, open_browser=not args.no_browser)
+    except KeapError as exc:
+        raise UsageError(f"auth login: {exc}") from None
     print(f"Authorised{' for ' + tokens.tenant if tokens.tenant else ''}; tokens saved to "
           f"{credentials.store.path} (mode 0600).")
     return 0
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name) or default
+def _when(epoch: float | None) -> str:
+    if not epoch:
+        return "unknown"
+    moment = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch))
+    delta = epoch - time.time()
+    days = abs(delta) / 86400
+    span = f"{days:.1f} days" if days >= 1 else f"{abs(delta) / 3600:.1f} hours"
+    return f"{moment} ({'in ' + span if delta > 0 else span + ' ago'})"
 
 
-def _oauth_credentials():
-    from .keap import OAuthCredentials, TokenStore
-    from .keap.client import DEFAULT_API_URL
-    from .resources import DEFAULT_TOKEN_FILE, token_url
+def cmd_auth_status(args: argparse.Namespace) -> int:
+    """Which credential, which app, when the tokens expire and were last refreshed — never a secret."""
+    from .keap import KeapError
+    from .keap.account import is_sandbox_url, key_fingerprint
 
-    client_id, secret = os.environ.get("INFUSIONSOFT_CLIENT_ID"), os.environ.get("INFUSIONSOFT_CLIENT_SECRET")
-    if not client_id or not secret:
-        raise SystemExit("auth login needs INFUSIONSOFT_CLIENT_ID and INFUSIONSOFT_CLIENT_SECRET")
-    return OAuthCredentials(token_url=token_url(_env("INFUSIONSOFT_API_URL", DEFAULT_API_URL)),
-                            client_id=client_id, client_secret=secret,
-                            store=TokenStore(_env("INFUSIONSOFT_TOKEN_FILE", DEFAULT_TOKEN_FILE)))
+    settings = _settings()
+    print(f"API:        {settings.api_url}{' (sandbox)' if is_sandbox_url(settings.api_url) else ''}")
+    print(f"Pool:       {settings.pool}")
+    if settings.api_key:
+        print(f"Credential: API key (PAT/SAK) sha256:{key_fingerprint(settings.api_key.get_secret_value())}, "
+              "sent as X-Keap-API-Key; nothing to refresh")
+        return 0
+    if not settings.client_id:
+        raise UsageError("auth status: no credential configured: set INFUSIONSOFT_API_KEY, or "
+                         "INFUSIONSOFT_CLIENT_ID and INFUSIONSOFT_CLIENT_SECRET")
+    credentials = _oauth_credentials(settings)
+    print(f"Credential: OAuth client {settings.client_id[:4]}… (sha256:{key_fingerprint(settings.client_id)})")
+    try:
+        info = credentials.store.describe()
+    except KeapError as exc:
+        raise UsageError(f"auth status: {exc}") from None
+    print(f"Token file: {info['path']}" + (f" (mode {info['mode']})" if info.get("mode") else ""))
+    if not info.get("exists"):
+        print("Tokens:     none yet; run `infusionsoft-assets auth login`")
+        return 1
+    from .keap.auth import REFRESH_TOKEN_LIFETIME_S
+
+    obtained = info.get("obtained_at")
+    print(f"App:        {info.get('tenant') or 'unknown (the scope names no app)'}")
+    print(f"Access:     expires {_when(info.get('expires_at'))}")
+    print(f"Refreshed:  {_when(obtained)}")
+    if obtained:
+        print(f"Refresh token lapses if unused by {_when(obtained + REFRESH_TOKEN_LIFETIME_S)} "
+              "(the keep-alive schedule refreshes it every 14 days)")
+    return 0
 
 
+# -- materialize --------------------------------------------------------------------------------------
 def cmd_materialize(args: argparse.Namespace) -> int:
     from .dates import DateSelectionError, resolve, utc_today
-    from .assets.partitions import start_date_from_env
 
+    settings = _settings()
     try:
-        days = resolve(today=utc_today(), earliest=start_date_from_env(), date_=args.date,
+        days = resolve(today=utc_today(), earliest=settings.start_date, date_=args.date,
                        days_back_n=args.days_back, start=args.start, end=args.end)
     except DateSelectionError as exc:
-        raise SystemExit(f"materialize: {exc}") from None
-    ok = materialize(args.reports, days.first.isoformat(), days.last.isoformat())
+        field, _, why = str(exc).partition(": ")
+        if field in ("date", "days_back", "start", "end"):  # name the option as it is typed
+            raise UsageError(f"materialize: --{field.replace('_', '-')}: {why}") from None
+        raise UsageError(f"materialize: {exc}") from None
+    ok = materialize(args.reports, days.first, days.last, settings=settings)
     return 0 if ok else 1
 
 
-def materialize(report_names: list[str], first: str, last: str) -> bool:
-    """Run each report's job (range or snapshot) through Dagster for an inclusive day range, one run each."""
+def _preflight(report_names: list[str], first: date, last: date, settings) -> None:
+    """Everything that can be checked before a run exists: reports, dates, warehouse, credentials."""
+    from .catalog import REPORTS_BY_NAME, Dates
+    from .dates import utc_today
+    from .keap import KeapError
+    from .keap.account import credentials as build_credentials
+    from .keap.auth import OAuthCredentials
+    from .storage import Warehouse, WarehouseError
+
+    unknown = [n for n in report_names if n not in REPORTS_BY_NAME]
+    if unknown:
+        raise UsageError(f"materialize: unknown report(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(REPORTS_BY_NAME))}")
+    today = utc_today()
+    for name in report_names:
+        if REPORTS_BY_NAME[name].dates is Dates.SNAPSHOT and (first, last) != (today, today):
+            raise UsageError(f"materialize: {name} is a snapshot report (Keap gives current state only): only "
+                             f"today's partition ({today}) can be taken, not {first}..{last}. Use --date {today}.")
+    try:
+        Warehouse(settings.warehouse_path).check_writable()
+    except WarehouseError as exc:
+        raise UsageError(f"materialize: {exc}") from None
+    try:
+        creds = build_credentials(
+            settings.api_url, client_id=settings.client_id,
+            client_secret=settings.client_secret.get_secret_value() if settings.client_secret else None,
+            api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+            token_file=settings.token_file)
+        if isinstance(creds, OAuthCredentials) and creds.store.read() is None:
+            raise UsageError(f"materialize: no Keap tokens in {creds.store.path}; run "
+                             "`infusionsoft-assets auth login` first")
+    except KeapError as exc:
+        raise UsageError(f"materialize: {exc}") from None
+
+
+def materialize(report_names: list[str], first: date, last: date, settings=None) -> bool:
+    """Run each report's job (range or snapshot) through Dagster for an inclusive day range, one run each.
+
+    Runs left behind by dead processes are released first; while a run waits for a pool slot or a step
+    retry, a watcher reports who holds the pool and honours Ctrl-C / SIGTERM (:mod:`.run_watch`)."""
     import dagster as dg
 
     from .catalog import REPORTS_BY_NAME, Dates
     from .definitions import RANGE_JOB, SNAPSHOT_JOB, build_definitions
+    from .instance import open_instance
+    from .run_watch import RunWatch, say_stderr
+    from .stuck_runs import process_tags, reap_dead_runs
 
-    unknown = [n for n in report_names if n not in REPORTS_BY_NAME]
-    if unknown:
-        raise SystemExit(f"materialize: unknown report(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(REPORTS_BY_NAME))}")
-    defs = build_definitions()
-    instance = _instance()
+    settings = settings or _settings()
+    _preflight(report_names, first, last, settings)
+    defs = build_definitions(settings)
+    instance = open_instance()
+    reap_dead_runs(instance, say_stderr)
     quiet = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    span = first.isoformat() if first == last else f"{first}..{last}"
     ok = True
     for name in report_names:
         job = RANGE_JOB if REPORTS_BY_NAME[name].dates is Dates.RANGE else SNAPSHOT_JOB
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, asset_selection=[dg.AssetKey(name)], raise_on_error=False, run_config=quiet,
-            tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
+        run_id = str(uuid.uuid4())
+        with RunWatch(instance, run_id, settings.pool, f"report {name}, partition {span}") as watch:
+            result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, asset_selection=[dg.AssetKey(name)], raise_on_error=False, run_config=quiet,
+                run_id=run_id, tags={"dagster/asset_partition_range_start": first.isoformat(),
+                                     "dagster/asset_partition_range_end": last.isoformat(), **process_tags()})
+        if watch.signalled:
+            print(f"{name} {span}: interrupted by {signal.Signals(watch.signalled).name} (run {run_id})")
+            raise KeyboardInterrupt
         ok = ok and result.success
-        print(f"{name} {first}..{last}: {'ok' if result.success else 'FAILED'} ({job}, run {result.run_id})")
+        print(f"{name} {span}: {'ok' if result.success else 'FAILED'} ({job}, run {run_id})")
     return ok
 
 
+# -- runs ---------------------------------------------------------------------------------------------
+def cmd_runs(args: argparse.Namespace) -> int:
+    """List runs that are not finished (with whether their process lives); clear the ones that are stuck."""
+    from .instance import open_instance
+    from .stuck_runs import active_runs, dead_reason, describe, health, release
+
+    instance = open_instance()
+    runs = active_runs(instance)
+    if args.runs_command != "clear":
+        if not runs:
+            print("No unfinished runs.")
+        for run in runs:
+            h = health(instance, run)
+            pids = ",".join(str(p.pid) for p in h.processes) or "-"
+            print(f"{run.run_id}  {run.status.value:<9} {h.state:<9} pid {pids:<12} {describe(run)}")
+        if any(health(instance, r).dead for r in runs):
+            print("Runs marked 'dead' hold pool slots for nothing: `infusionsoft-assets runs clear` releases them.")
+        return 0
+    wanted = set(args.run_ids)
+    unknown = [r for r in wanted if not any(run.run_id.startswith(r) for run in runs)]
+    if unknown:
+        raise UsageError(f"runs clear: no unfinished run {', '.join(unknown)}")
+    cleared = 0
+    for run in runs:
+        if wanted and not any(run.run_id.startswith(r) for r in wanted):
+            continue
+        h = health(instance, run)
+        if h.dead:
+            release(instance, run, dead_reason(h))
+        elif wanted and args.force:
+            release(instance, run, f"cleared by hand with `runs clear --force` (it was {h.state})")
+        else:
+            if wanted:
+                print(f"{run.run_id[:8]}: its process is {h.state}; not cleared (add --force to clear it anyway)")
+            continue
+        cleared += 1
+        print(f"{run.run_id[:8]} ({describe(run)}): marked finished, pool slots freed")
+    print(f"Cleared {cleared} run(s).")
+    return 0
+
+
+# -- the sandbox: demo and dev ------------------------------------------------------------------------
 @contextlib.contextmanager
 def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[Path]:
     """Start the sandbox in its own process, point the environment at it, log in through its consent page.
 
     Yields the DuckDB path (under data/demo/, apart from a real account's warehouse).
     """
+    from .keap.account import authorize_url
     from .keap.login import login
-    from .resources import authorize_url
     from .sandbox.quotas import QuotaLimits
     from .sandbox.server import SandboxServer
 
@@ -159,36 +282,59 @@ def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[P
         })
         os.environ.pop("INFUSIONSOFT_API_KEY", None)
         print(f"Sandbox Keap at {sandbox.base_url} (seed {seed}, {scale} contacts)")
-        login(_oauth_credentials(), authorize_url(sandbox.base_url), port=callback_port,
+        login(_oauth_credentials(_settings()), authorize_url(sandbox.base_url), port=callback_port,
               approve_sandbox=True, say=lambda _: None)
         print("OAuth: consent approved on the sandbox, tokens stored")
         yield duckdb_path
 
 
-def cmd_dev(args: argparse.Namespace) -> int:
-    """The Dagster UI on the sandbox, with a persistent DAGSTER_HOME under the repo."""
-    import subprocess
+def _stop_group(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop ``proc`` and everything it started (its own process group): SIGTERM, then SIGKILL."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)  # the group lives while any member does (the code server, ...)
+            except ProcessLookupError:
+                proc.poll()
+                return
+            proc.poll()
+            time.sleep(0.2)
 
-    home = dagster_home()
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """The Dagster UI on the sandbox, with a persistent DAGSTER_HOME under the repo.
+
+    Ctrl-C or SIGTERM stops everything it started: dagster dev (webserver, daemon, code server, in its
+    own process group) and the sandbox."""
+    from .instance import open_instance, prepare_home
+
+    home = prepare_home()  # exported as DAGSTER_HOME for dagster dev
+    with open_instance(home):
+        pass  # its storages created and migrated here, once, under the home's lock
     with sandbox_session(args.seed, args.scale):
         print(f"DAGSTER_HOME={home}; the UI will be at http://{args.host}:{args.port}")
         command = [sys.executable, "-m", "dagster", "dev", "-m", "infusionsoft_assets.definitions",
                    "-h", args.host, "-p", str(args.port)]
+        proc = subprocess.Popen(command, start_new_session=True)
         try:
-            return subprocess.call(command)
-        except KeyboardInterrupt:
-            return 0
+            return proc.wait()
+        finally:
+            _stop_group(proc)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .dates import days_back, utc_today
+    from .dates import utc_today
     from .storage import Warehouse
 
     with sandbox_session(args.seed, args.scale, args.callback_port) as duckdb_path:
         today = utc_today()
-        window = days_back(3, today=today, earliest=today - timedelta(days=3650))
-        ok = materialize(["contacts"], window.first.isoformat(), window.last.isoformat())
-        ok = materialize(["affiliate_programs"], today.isoformat(), today.isoformat()) and ok
+        ok = materialize(["contacts"], today - timedelta(days=3), today - timedelta(days=1))
+        ok = materialize(["affiliate_programs"], today, today) and ok
     print(f"\nRows in {duckdb_path}:")
     for table, by_day in Warehouse(duckdb_path).rows_per_day().items():
         print(f"  keap.{table}: {sum(by_day.values())} rows")
@@ -197,13 +343,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+# -- parsing ------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="infusionsoft-assets", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sandbox = sub.add_parser("sandbox", add_help=False,
-                             help="serve a local Keap (OAuth2, REST v1/v2, XML-RPC) on one port; --help for flags")
+    sub.add_parser("sandbox", add_help=False,
+                   help="serve a local Keap (OAuth2, REST v1/v2, XML-RPC) on one port; --help for flags")
 
     auth = sub.add_parser("auth", help="OAuth2 credentials").add_subparsers(dest="auth_command", required=True)
     login_p = auth.add_parser("login", help="authorise this tool with Keap (authorization-code flow)")
@@ -212,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     login_p.add_argument("--approve-sandbox", action="store_true",
                          help="approve the consent form headlessly (the bundled sandbox only)")
     login_p.set_defaults(func=cmd_auth_login)
+    status_p = auth.add_parser("status", help="which credential and app, token expiry and last refresh")
+    status_p.set_defaults(func=cmd_auth_status)
 
     mat = sub.add_parser("materialize", help="materialize reports through Dagster for chosen dates")
     mat.add_argument("reports", nargs="+")
@@ -221,6 +370,14 @@ def build_parser() -> argparse.ArgumentParser:
     mat.add_argument("--start", help="a day (YYYY-MM-DD) or days back (0 = today)")
     mat.add_argument("--end", help="a day (YYYY-MM-DD) or days back (0 = today)")
     mat.set_defaults(func=cmd_materialize)
+
+    runs = sub.add_parser("runs", help="unfinished runs, and whether their process lives; `runs clear` frees "
+                                       "the slots of runs whose process is gone")
+    runs.set_defaults(func=cmd_runs, runs_command="list")
+    runs_sub = runs.add_subparsers(dest="runs_command")
+    clear = runs_sub.add_parser("clear", help="mark runs whose process is gone as failed and free their slots")
+    clear.add_argument("run_ids", nargs="*", help="only these runs (an id or its first characters)")
+    clear.add_argument("--force", action="store_true", help="clear the named runs even if their process lives")
 
     demo = sub.add_parser("demo", help="start the sandbox, log in, materialize reports, print a summary")
     demo.add_argument("--seed", type=int, default=1)
@@ -237,6 +394,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     # Dagster flags backfill_policy as beta on every import; say it once in the README, not on every command.
     warnings.filterwarnings("ignore", message=".*backfill_policy.*")
@@ -244,7 +405,15 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["sandbox"]:  # its flags are the sandbox's own parser's
         return cmd_sandbox(argv[1:])
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    signal.signal(signal.SIGTERM, _terminate)  # SIGTERM unwinds like Ctrl-C: children and locks are released
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"infusionsoft-assets: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("infusionsoft-assets: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ def parse_day_or_offset(value: str | int | date, field: str) -> date | int:
         return value
     text = str(value).strip()
     if text.lstrip("-").isdigit():
+        if len(text) == 8 and text.isdigit():
+            # 20261101: a date without dashes, not twenty million days back; say so rather than guess.
+            raise DateSelectionError(f"{field}: {text!r} is neither a number of days back nor a date; "
+                                     f"write a date as {text[:4]}-{text[4:6]}-{text[6:]}")
         return int(text)
     return parse_day(text, field)
 
@@ -58,11 +62,19 @@ def _check(day: date, field: str, today: date, earliest: date) -> date:
     return day
 
 
-def _from(value: date | int, field: str, today: date) -> date:
+def _back(today: date, n: int, field: str, earliest: date) -> date:
+    """``today`` minus ``n`` days; a number so large it leaves the calendar is named as such."""
+    if n > (today - earliest).days:
+        raise DateSelectionError(f"{field}: {n} days back is before the start date {earliest} "
+                                 "(INFUSIONSOFT_START_DATE)")
+    return today - timedelta(days=n)
+
+
+def _from(value: date | int, field: str, today: date, earliest: date) -> date:
     if isinstance(value, int):
         if value < 0:
             raise DateSelectionError(f"{field}: days back must be 0 or more, not {value}")
-        return today - timedelta(days=value)
+        return _back(today, value, field, earliest)
     return value
 
 
@@ -74,16 +86,15 @@ def specific_date(day: str | date, *, today: date, earliest: date) -> DayRange:
 def days_back(n: int, *, today: date, earliest: date) -> DayRange:
     if not isinstance(n, int) or n < 1:
         raise DateSelectionError(f"days_back: must be a whole number of 1 or more, not {n!r}")
-    first, last = today - timedelta(days=n), today - timedelta(days=1)
-    if first < earliest:
-        raise DateSelectionError(f"days_back: {n} days back reaches {first}, before the start date {earliest} "
+    if n > (today - earliest).days:
+        raise DateSelectionError(f"days_back: {n} days back reaches before the start date {earliest} "
                                  "(INFUSIONSOFT_START_DATE)")
-    return DayRange(first, last)
+    return DayRange(today - timedelta(days=n), today - timedelta(days=1))
 
 
 def start_end(start: str | int | date, end: str | int | date, *, today: date, earliest: date) -> DayRange:
-    first = _check(_from(parse_day_or_offset(start, "start"), "start", today), "start", today, earliest)
-    last = _check(_from(parse_day_or_offset(end, "end"), "end", today), "end", today, earliest)
+    first = _check(_from(parse_day_or_offset(start, "start"), "start", today, earliest), "start", today, earliest)
+    last = _check(_from(parse_day_or_offset(end, "end"), "end", today, earliest), "end", today, earliest)
     if last < first:
         raise DateSelectionError(f"end: {last} is before start {first}")
     return DayRange(first, last)

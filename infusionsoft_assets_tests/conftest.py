@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from infusionsoft_assets.keap import OAuthCredentials, TokenStore
+from infusionsoft_assets.keap import OAuthCredentials
+from infusionsoft_assets.keap.account import authorize_url, oauth_credentials as account_oauth_credentials
 from infusionsoft_assets.keap.login import login
-from infusionsoft_assets.resources import KeapResource, WarehouseResource, authorize_url, token_url
+from infusionsoft_assets.resources import KeapResource, WarehouseResource
+from infusionsoft_assets.settings import Settings, env_name
 from infusionsoft_assets.sandbox.server import SandboxServer
 
 from .sandbox_kit import api_session, xmlrpc_proxy
 
-ENV_NAMES = ("INFUSIONSOFT_API_URL", "INFUSIONSOFT_CLIENT_ID", "INFUSIONSOFT_CLIENT_SECRET",
-             "INFUSIONSOFT_TOKEN_FILE", "INFUSIONSOFT_API_KEY", "INFUSIONSOFT_DUCKDB_PATH",
-             "INFUSIONSOFT_START_DATE", "INFUSIONSOFT_LOOKBACK_DAYS")
+ENV_NAMES = tuple(env_name(field) for field in Settings.model_fields)
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +55,7 @@ def rpc(server):
 
 def oauth_credentials(sandbox, token_file: Path) -> OAuthCredentials:
     creds = sandbox.credentials
-    return OAuthCredentials(token_url=token_url(sandbox.base_url), client_id=creds.client_id,
-                            client_secret=creds.client_secret, store=TokenStore(token_file))
+    return account_oauth_credentials(sandbox.base_url, creds.client_id, creds.client_secret, str(token_file))
 
 
 @pytest.fixture
@@ -95,7 +94,7 @@ def pytest_configure(config):
 @pytest.fixture
 def dagster_dev(sandbox, tmp_path):
     """`dagster dev` on the sandbox with a throw-away DAGSTER_HOME (our dagster.yaml) and DuckDB file."""
-    from infusionsoft_assets.cli import DAGSTER_YAML
+    from infusionsoft_assets.instance import DAGSTER_YAML
 
     from .dev_server import DagsterDev
 

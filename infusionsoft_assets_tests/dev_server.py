@@ -23,6 +23,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def until(check, what: str, timeout: float, every_s: float = 0.2):
+    """Readiness polling with a deadline: ``check()``'s first truthy value, or TimeoutError naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every_s)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
 def _default_sigint() -> None:
     # dagster dev maps SIGTERM onto its SIGINT handler; if SIGINT was inherited as ignored, neither stops it.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -75,13 +86,7 @@ class DagsterDev:
         return body["data"]
 
     def poll(self, check, timeout: float, what: str):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = check()
-            if value:
-                return value
-            time.sleep(0.5)
-        raise TimeoutError(f"timed out waiting for {what}")
+        return until(check, what, timeout)
 
     def __exit__(self, *exc: object) -> None:
         if self.proc is None:

@@ -8,7 +8,9 @@ import dagster as dg
 
 from infusionsoft_assets.catalog import REPORTS
 from infusionsoft_assets.definitions import build_definitions
-from infusionsoft_assets.resources import credential_pool, keap_resource_from_env
+from infusionsoft_assets.keap.account import credential_pool
+from infusionsoft_assets.resources import keap_resource
+from infusionsoft_assets.settings import Settings
 
 
 def test_every_spec_is_an_asset_and_the_location_loads():
@@ -42,7 +44,7 @@ def test_pool_is_per_credential_and_hides_the_key(monkeypatch):
 
 def test_secrets_reach_the_resource_as_env_var_names(monkeypatch):
     monkeypatch.setenv("INFUSIONSOFT_CLIENT_SECRET", "s3cr3t")
-    resource = keap_resource_from_env()
+    resource = keap_resource(Settings.from_env())
     assert "s3cr3t" not in repr(resource._get_non_default_public_field_values())  # EnvVar, not the value
 
 
@@ -87,3 +89,33 @@ def test_lookback_stops_at_the_start_date_and_skips_before_it(monkeypatch):
     data = evaluate(datetime(2026, 11, 28, 6, tzinfo=timezone.utc))
     assert data.run_requests[0].tags["dagster/asset_partition_range_start"] == "2026-11-26"
     assert evaluate(datetime(2026, 11, 26, 6, tzinfo=timezone.utc)).run_requests == []
+
+
+def test_every_report_asset_carries_the_retry_policy_for_unexpected_errors():
+    defs = build_definitions()
+    for spec in REPORTS:
+        asset = defs.resolve_assets_def(spec.name)
+        policy = asset.op.retry_policy
+        assert policy is not None and policy.max_retries >= 1 and policy.jitter is not None
+        assert "retry_policy" in asset.metadata_by_key[asset.key]  # said on the asset in the UI
+
+
+def test_operations_definitions_are_present_and_on_by_default():
+    defs = build_definitions()
+    assert defs.resolve_sensor_def("keap_stuck_runs").default_status is dg.DefaultSensorStatus.RUNNING
+    keepalive = defs.resolve_schedule_def("keap_token_keepalive_daily")
+    assert keepalive.default_status is dg.DefaultScheduleStatus.RUNNING
+    assert defs.resolve_job_def("keap_token_keepalive")
+
+
+def test_a_bad_lookback_fails_the_schedule_naming_the_variable_not_the_location(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("INFUSIONSOFT_LOOKBACK_DAYS", "three")
+    defs = build_definitions()  # the code location still loads
+    schedule = defs.resolve_schedule_def("range_reports_lookback")
+    ctx = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 28, 6, tzinfo=timezone.utc),
+                                    repository_def=defs.get_repository_def())
+    with pytest.raises(Exception) as raised:
+        schedule.evaluate_tick(ctx)
+    assert "INFUSIONSOFT_LOOKBACK_DAYS: 'three'" in str(raised.value.__cause__)  # what the tick's error shows

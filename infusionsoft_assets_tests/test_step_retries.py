@@ -61,3 +61,20 @@ def test_the_retry_budget_ends_in_a_clear_failure(sandbox, inject, token_file, w
     failure = next(e for e in result.all_events if e.is_step_failure)
     message = failure.step_failure_data.error.message
     assert f"report contacts, partition {day}" in message and "after 3 retries" in message
+
+
+def test_a_wrong_api_url_fails_at_once_naming_it_without_step_retries(warehouse_resource):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the block ends: nothing listens there
+    keap = KeapResource(api_url=f"http://127.0.0.1:{port}", api_key="any-key")
+    day = (utc_today() - timedelta(days=1)).isoformat()
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([ASSET], instance=instance, partition_key=day, raise_on_error=False,
+                                resources={"keap": keap, "warehouse": warehouse_resource})
+        retries = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)
+    assert not result.success and retries == []
+    message = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.message
+    assert f"http://127.0.0.1:{port}" in message and "INFUSIONSOFT_API_URL" in message

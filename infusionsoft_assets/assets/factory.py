@@ -19,11 +19,16 @@ from ..catalog import Dates, RecordError, ReportSpec, fetch_pages
 from ..dates import utc_today
 from ..keap import KeapClient, KeapError
 from ..resources import KeapResource, WarehouseResource
-from ..storage import StagedRows
+from ..storage import StagedRows, WarehouseError
 from .retries import answer_for
 
 
 PROGRESS_EVERY_S = 15
+#: For failures no Keap error class covers (a bug, an unexpected exception): a few quick tries with
+#: jitter. Classified Keap errors bypass it with their own schedules (RetryRequested) or fail at once
+#: (Failure(allow_retries=False)).
+UNEXPECTED_ERROR_RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL,
+                                        jitter=dg.Jitter.PLUS_MINUS)
 
 
 def spec_version(spec: ReportSpec) -> str:
@@ -57,6 +62,7 @@ def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition
         # Range reports: a multi-day run fetches the window once and writes each day.
         backfill_policy=dg.BackfillPolicy.single_run() if is_range else None,
         pool=pool,
+        retry_policy=UNEXPECTED_ERROR_RETRY,
         kinds={"keap", "duckdb"},
         code_version=spec_version(spec),
         metadata={
@@ -66,6 +72,8 @@ def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition
             "source": f"{spec.transport.value} {spec.endpoint}",
             "dates": spec.dates.value,
             "primary_key": ", ".join(spec.primary_key),
+            "retry_policy": "Keap errors: their own schedules (README, Errors and retries); anything else: "
+                            "3 retries after ~5, 15, 35 s (exponential, with jitter)",
         },
         tags={"keap/dates": spec.dates.value, "keap/transport": spec.transport.value,
               **({"infusionsoft/sandbox": "true"} if sandbox else {})},
@@ -102,13 +110,19 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
     if spec.dates is Dates.SNAPSHOT:
         _check_snapshot_days(spec, days, where)
     _warn_on_foreign_pool(context, keap, where)
-    client = keap.get_client(logger=context.log)
+    store = warehouse.get_warehouse()
+    try:
+        store.check_writable()  # before minutes of fetching, not after
+    except WarehouseError as exc:
+        raise dg.Failure(f"{where}: {exc}", allow_retries=False) from None
+    # A step retry means this run has already heard from Keap: a failing first call is then an outage.
+    client = keap.get_client(logger=context.log, spoken_to_keap=context.retry_number > 0)
     columns = [(c.name, c.type) for c in spec.columns]
     try:
-        with StagedRows(columns) as staged:
+        with StagedRows(columns, folder=store.staging_folder()) as staged:
             outside = _stage_pages(spec, context, client, staged, days, where, started)
             source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
-            replaced = warehouse.get_warehouse().replace_partitions(
+            replaced = store.replace_partitions(
                 spec.name, columns, days, staged, source=source, primary_key=spec.primary_key,
                 fetched_at=fetched_at)
     except (KeapError, RecordError, filelock.Timeout, duckdb.IOException) as error:
@@ -166,9 +180,10 @@ def _answer(context: dg.AssetExecutionContext, error: Exception, where: str) -> 
         return dg.Failure(f"{where}: Keap sent a record that does not fit the report: {error}", allow_retries=False)
     if isinstance(error, filelock.Timeout):
         return dg.Failure(f"{where}: waited too long for the lock {error.lock_file}; another run is writing "
-                          "the warehouse or refreshing tokens. Try again when it has finished.")
+                          "the warehouse or refreshing tokens. Try again when it has finished.", allow_retries=False)
     return dg.Failure(f"{where}: could not write the DuckDB file ({error}). If another program (the "
-                      "DuckDB CLI, a BI tool) has it open, close it: DuckDB allows one writer.")
+                      "DuckDB CLI, a BI tool) has it open, close it: DuckDB allows one writer.",
+                      allow_retries=False)  # the lock wait already took minutes; the user must act
 
 
 def _metadata(spec: ReportSpec, client: KeapClient, replaced, outside: int, elapsed: float) -> dict[str, object]:

@@ -29,7 +29,7 @@ CONTACTS = ReportSpec(
     items_key="contacts",
     dates=Dates.RANGE,
     # Keap's default field set is reduced; ask for everything the columns need.
-    params={"fields": _CONTACT_FIELDS, "order_by": "update_time asc"},
+    params={"fields": _CONTACT_FIELDS, "order_by": "id asc"},  # update_time needs a May-2026 build
     window_filter=("start_update_time=={}", "end_update_time=={}"),
     partition_field="update_time",
     primary_key=("contact_id",),

@@ -2,12 +2,20 @@
 
 The warehouse then loads the file in one short transaction; fetching (minutes) never holds the
 DuckDB lock, which other processes need too.
+
+Each staging folder holds an ``owner.lock`` that its process keeps locked (``flock``) for as long as it
+lives; the kernel drops the lock when the process dies, however it dies. A folder whose lock can be
+taken therefore belongs to a dead run and is removed (:func:`remove_stale_staging`). The lock file is
+locked under a temporary name and then renamed into place, so no one ever sees it unlocked.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -25,6 +33,45 @@ ARROW_TYPES = {
     "DATE": pa.date32(),
 }
 PARTITION_COLUMN = "_partition_date"
+PREFIX = "keap-stage-"
+OWNER_LOCK = "owner.lock"
+#: A folder with no owner lock is being created right now, or its creator died within microseconds of
+#: creating it: only the latter is still lock-less after this long.
+UNOWNED_GRACE_S = 3600
+
+
+def _lock_as_owner(folder: Path) -> int:
+    fd = os.open(folder / f".{OWNER_LOCK}.tmp", os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.rename(folder / f".{OWNER_LOCK}.tmp", folder / OWNER_LOCK)
+    return fd
+
+
+def _owner_is_gone(folder: Path) -> bool:
+    try:
+        fd = os.open(folder / OWNER_LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime > UNOWNED_GRACE_S
+        except FileNotFoundError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_stale_staging(folder: str | Path) -> list[Path]:
+    """Remove the staging folders under ``folder`` whose process is gone; returns what was removed."""
+    removed = []
+    for candidate in Path(folder).glob(PREFIX + "*"):
+        if candidate.is_dir() and _owner_is_gone(candidate):
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
 
 
 class StagedRows:
@@ -33,7 +80,8 @@ class StagedRows:
     def __init__(self, columns: Iterable[tuple[str, str]], folder: str | Path | None = None):
         self.columns = [*columns, (PARTITION_COLUMN, "DATE")]
         self.schema = pa.schema([(name, ARROW_TYPES[type_]) for name, type_ in self.columns])
-        self._dir = Path(tempfile.mkdtemp(prefix="keap-stage-", dir=folder))
+        self._dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=folder))
+        self._owner_fd: int | None = _lock_as_owner(self._dir)
         self.path = self._dir / "rows.parquet"
         self._writer: pq.ParquetWriter | None = pq.ParquetWriter(self.path, self.schema)
         self.rows_by_day: dict[date, int] = {}
@@ -69,3 +117,6 @@ class StagedRows:
     def __exit__(self, *exc: object) -> None:
         self.close()
         shutil.rmtree(self._dir, ignore_errors=True)
+        if self._owner_fd is not None:
+            os.close(self._owner_fd)
+            self._owner_fd = None

@@ -9,6 +9,7 @@ failing on DuckDB's single-writer rule.
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,7 +18,9 @@ from typing import Iterable, Iterator
 import duckdb
 import filelock
 
-from .staging import PARTITION_COLUMN, StagedRows
+from .staging import PARTITION_COLUMN, StagedRows, remove_stale_staging
+
+STAGING_FOLDER = ".staging"
 
 META_COLUMNS = ((PARTITION_COLUMN, "DATE"), ("_loaded_at", "TIMESTAMPTZ"), ("_fetched_at", "TIMESTAMPTZ"),
                 ("_source", "VARCHAR"))
@@ -61,6 +64,27 @@ class Warehouse:
                 yield conn
             finally:
                 conn.close()
+
+    def check_writable(self) -> None:
+        """Fail now, naming the path, if the file could not be created or written; fetching comes after."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(f"INFUSIONSOFT_DUCKDB_PATH {self.path}: its folder cannot be created "
+                                 f"({exc.strerror or type(exc).__name__})") from None
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            raise WarehouseError(f"INFUSIONSOFT_DUCKDB_PATH {self.path}: the folder {folder} is not writable")
+        if self.path.exists() and (self.path.is_dir() or not os.access(self.path, os.R_OK | os.W_OK)):
+            raise WarehouseError(f"INFUSIONSOFT_DUCKDB_PATH {self.path}: exists but cannot be read and written")
+
+    def staging_folder(self) -> Path:
+        """Where runs stage pages: beside the warehouse (same disk, same permissions), never the system
+        temp folder; leftovers of runs that died are removed on the way."""
+        folder = self.path.parent / STAGING_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(folder)
+        return folder
 
     def table(self, name: str) -> str:
         return f"{_ident(self.schema)}.{_ident(name)}"
