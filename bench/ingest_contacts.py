@@ -28,7 +28,7 @@ import requests
 from infusionsoft_assets.catalog import REPORTS_BY_NAME
 from infusionsoft_assets.catalog.fetch import window_params
 from infusionsoft_assets.dates import utc_today
-from infusionsoft_assets.sandbox.server import SandboxServer
+from keap_sandbox.server import SandboxServer
 
 CHILD = r"""
 import json, os, resource, sys, time, dagster as dg

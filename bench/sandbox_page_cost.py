@@ -21,7 +21,7 @@ import time
 
 import requests
 
-from infusionsoft_assets.sandbox.server import SandboxServer
+from keap_sandbox.server import SandboxServer
 
 CONTACTS = "/crm/rest/v2/contacts"
 SERVER_TIMING = re.compile(r"\bapp;dur=([0-9.]+)")

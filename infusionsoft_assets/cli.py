@@ -44,7 +44,7 @@ def _settings():
 
 # -- sandbox ------------------------------------------------------------------------------------------
 def cmd_sandbox(argv: list[str]) -> int:
-    from .sandbox.__main__ import main as sandbox_main
+    from keap_sandbox.__main__ import main as sandbox_main
 
     sandbox_main(argv)  # one set of flags: the sandbox's own (`infusionsoft-assets sandbox --help`)
     return 0
@@ -62,6 +62,13 @@ def _oauth_credentials(settings):
         raise UsageError(f"auth: {exc}") from None
 
 
+def _sandbox_approver():
+    """The bundled sandbox's headless consent (it refuses any host that is not the sandbox)."""
+    from keap_sandbox.consent_robot import approve_sandbox_consent
+
+    return approve_sandbox_consent
+
+
 def cmd_auth_login(args: argparse.Namespace) -> int:
     from .keap import KeapError
     from .keap.account import authorize_url
@@ -71,7 +78,8 @@ def cmd_auth_login(args: argparse.Namespace) -> int:
     credentials = _oauth_credentials(settings)
     try:
         tokens = login(credentials, authorize_url(settings.api_url), port=args.port,
-                       approve_sandbox=args.approve_sandbox, open_browser=not args.no_browser)
+                       approve=_sandbox_approver() if args.approve_sandbox else None,
+                       open_browser=not args.no_browser)
     except KeapError as exc:
         raise UsageError(f"auth login: {exc}") from None
     print(f"Authorised{' for ' + tokens.tenant if tokens.tenant else ''}; tokens saved to "
@@ -265,8 +273,8 @@ def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[P
     """
     from .keap.account import authorize_url
     from .keap.login import login
-    from .sandbox.quotas import QuotaLimits
-    from .sandbox.server import SandboxServer
+    from keap_sandbox.quotas import QuotaLimits
+    from keap_sandbox.server import SandboxServer
 
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     duckdb_path = (DEMO_DIR / "infusionsoft.duckdb").resolve()
@@ -283,7 +291,7 @@ def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[P
         os.environ.pop("INFUSIONSOFT_API_KEY", None)
         print(f"Sandbox Keap at {sandbox.base_url} (seed {seed}, {scale} contacts)")
         login(_oauth_credentials(_settings()), authorize_url(sandbox.base_url), port=callback_port,
-              approve_sandbox=True, say=lambda _: None)
+              approve=_sandbox_approver(), say=lambda _: None)
         print("OAuth: consent approved on the sandbox, tokens stored")
         yield duckdb_path
 

@@ -12,7 +12,8 @@ from infusionsoft_assets.keap.account import authorize_url, oauth_credentials as
 from infusionsoft_assets.keap.login import login
 from infusionsoft_assets.resources import KeapResource, WarehouseResource
 from infusionsoft_assets.settings import Settings, env_name
-from infusionsoft_assets.sandbox.server import SandboxServer
+from keap_sandbox.consent_robot import approve_sandbox_consent
+from keap_sandbox.server import SandboxServer
 
 from .sandbox_kit import api_session, xmlrpc_proxy
 
@@ -62,7 +63,7 @@ def oauth_credentials(sandbox, token_file: Path) -> OAuthCredentials:
 def token_file(sandbox, tmp_path) -> Path:
     """A token file filled by the real authorization-code flow through the sandbox's consent page."""
     path = tmp_path / "tokens.json"
-    login(oauth_credentials(sandbox, path), authorize_url(sandbox.base_url), port=0, approve_sandbox=True,
+    login(oauth_credentials(sandbox, path), authorize_url(sandbox.base_url), port=0, approve=approve_sandbox_consent,
           say=lambda _: None)
     return path
 

@@ -8,15 +8,16 @@ still picks its own sandbox (seed, scale, clock) with a ``server`` fixture, usua
 from __future__ import annotations
 
 import xmlrpc.client
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
+from infusionsoft_assets.catalog.fetch import v2_time as iso  # noqa: F401 - Keap's v2 time, for the tests
+from infusionsoft_assets.keap.xmlrpc import XMLRPC_PATH
+from keap_sandbox import SandboxServer
 
 KEY_HEADER = "X-Keap-API-Key"
-XMLRPC_PATH = "/crm/xmlrpc/v1"
 
 
 def sandbox_server(seed: int, scale: int, now: datetime, **options):
@@ -89,11 +90,6 @@ def xmlrpc_proxy(server, *, use_datetime: bool = True, allow_none: bool = True) 
 
 
 # --------------------------------------------------------------------------- time
-
-
-def iso(moment: datetime) -> str:
-    """Keap's v2 timestamp: UTC with milliseconds, ``2026-11-27T13:04:05.000Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def ms(moment: datetime) -> int:

@@ -115,8 +115,8 @@ def test_the_asset_fails_at_once_when_the_quota_is_spent(sandbox, faults, keap_r
 def test_the_client_paces_itself_under_a_keys_limits_without_a_single_429():
     import time as _time
 
-    from infusionsoft_assets.sandbox.quotas import QuotaLimits
-    from infusionsoft_assets.sandbox.server import SandboxServer
+    from keap_sandbox.quotas import QuotaLimits
+    from keap_sandbox.server import SandboxServer
 
     clock = FakeClock(_time.time())
     limits = QuotaLimits(key_per_second=2, key_per_minute=5)  # enforced: a 6th call in a minute is a 429
@@ -168,8 +168,8 @@ def test_xmlrpc_pacing_is_logged_with_its_real_verb(caplog):
     import logging
     import time as _time
 
-    from infusionsoft_assets.sandbox.quotas import QuotaLimits
-    from infusionsoft_assets.sandbox.server import SandboxServer
+    from keap_sandbox.quotas import QuotaLimits
+    from keap_sandbox.server import SandboxServer
 
     clock = FakeClock(_time.time())
     with SandboxServer(seed=5, scale=30, clock=clock, quotas=QuotaLimits(key_per_minute=1)) as server, \

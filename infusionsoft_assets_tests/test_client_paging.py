@@ -129,7 +129,7 @@ def test_the_client_remembers_a_refused_order_by_for_its_next_walks():
 
 def test_against_a_sandbox_on_an_older_keap_build():
     """The bundled sandbox imitates an April-2026 tenant (when it supports ``keap_build``)."""
-    from infusionsoft_assets.sandbox.server import SandboxServer
+    from keap_sandbox.server import SandboxServer
 
     try:
         server = SandboxServer(seed=5, scale=40, keap_build="2026-04")

@@ -148,8 +148,8 @@ def test_the_undocumented_tenant_quota_header_is_no_longer_read():
 
 
 def _two_window_sandbox(**limits):
-    from infusionsoft_assets.sandbox.quotas import QuotaLimits
-    from infusionsoft_assets.sandbox.server import SandboxServer
+    from keap_sandbox.quotas import QuotaLimits
+    from keap_sandbox.server import SandboxServer
 
     clock = FakeClock(time.time())
     server = SandboxServer(seed=5, scale=60, clock=clock, quotas=QuotaLimits(**limits))

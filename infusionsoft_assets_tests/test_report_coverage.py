@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from infusionsoft_assets.sandbox.dataset import Dataset
-from infusionsoft_assets.sandbox.rest_routes import build_rest_router
-from infusionsoft_assets.sandbox.xmlrpc import load_methods
+from keap_sandbox.data.dataset import Dataset
+from keap_sandbox.rest.routes import build_rest_router
+from keap_sandbox.xmlrpc.endpoint import load_methods
 
 G, P = "GET", "POST"
 REST = [  # (report number, method, path below /crm)

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import Dataset, SandboxServer
-from infusionsoft_assets.sandbox.dataset import credentials_for_seed
-from infusionsoft_assets.sandbox.rest_v2 import CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS
+from keap_sandbox import Dataset, SandboxServer
+from keap_sandbox.data.dataset import credentials_for_seed
+from keap_sandbox.rest.contacts import CONTACT_FIELDS, DEFAULT_CONTACT_FIELDS
 
 from .sandbox_kit import iso, walk_pages
 
@@ -525,7 +525,7 @@ def test_process_mode_serves_and_stops():
 
 def test_sandbox_stands_alone():
     """No dagster and nothing from the pipeline's Keap client may be imported by the sandbox."""
-    probe = ("import sys, infusionsoft_assets.sandbox.__main__; "
+    probe = ("import sys, keap_sandbox.__main__; "
              "bad = [m for m in sys.modules if m.startswith(('dagster', 'infusionsoft_assets.keap'))]; "
              "assert not bad, bad")
     subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
-from infusionsoft_assets.sandbox.__main__ import parse_args
-from infusionsoft_assets.sandbox.builds import has_feature, parse_build
+from keap_sandbox import SandboxServer
+from keap_sandbox.__main__ import parse_args
+from keap_sandbox.builds import has_feature, parse_build
 
 from .sandbox_kit import get, walk
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
-from infusionsoft_assets.sandbox.__main__ import parse_args
+from keap_sandbox import SandboxServer
+from keap_sandbox.__main__ import parse_args
 
 from .sandbox_kit import FakeClock
 

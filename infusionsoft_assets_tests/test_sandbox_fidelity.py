@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
-from infusionsoft_assets.sandbox.rest_routes import build_rest_router
-from infusionsoft_assets.sandbox.xmlrpc import dumps_fault, dumps_response, java_double
+from keap_sandbox.rest.routes import build_rest_router
+from keap_sandbox.xmlrpc.marshal import dumps_fault, dumps_response, java_double
 
 from .sandbox_kit import api_session, sandbox_server
 

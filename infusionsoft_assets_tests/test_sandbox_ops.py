@@ -17,10 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import SandboxServer
-from infusionsoft_assets.sandbox.__main__ import parse_args, quota_limits
-from infusionsoft_assets.sandbox.faults import parse_spec
-from infusionsoft_assets.sandbox.quotas import QuotaLimits
+from keap_sandbox import SandboxServer
+from keap_sandbox.__main__ import parse_args, quota_limits
+from keap_sandbox.faults import parse_spec
+from keap_sandbox.quotas import QuotaLimits
 
 from .sandbox_kit import FakeClock
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from infusionsoft_assets.sandbox import xmlrpc_query as q
+from keap_sandbox.xmlrpc import query as q
 
 from .sandbox_kit import sandbox_server
 

@@ -19,6 +19,7 @@ import html
 import json
 import re
 import xmlrpc.client
+from typing import Any
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
@@ -33,8 +34,6 @@ from .pacing import PRODUCT_QUOTA, TENANT_THROTTLE, throttle_windows
 class KeapError(Exception):
     """Base class. ``path`` is the API path (no host, no query string); ``detail`` is Keap's own short
     description of the failure (fault string, ``Error.message``), secret-free, "" when there is none."""
-
-    retriable = False
 
     def __init__(self, message: str, *, path: str = "", status: int | None = None, detail: str = ""):
         super().__init__(message)
@@ -68,8 +67,6 @@ class Unreachable(NotKeap):
 class TransientError(KeapError):
     """Timeouts, dropped connections, 5xx, garbled bodies: back off and retry."""
 
-    retriable = True
-
 
 class ConnectFailed(TransientError):
     """No connection could be made (refused, DNS, connect timeout, TLS). Transient once Keap has been
@@ -83,8 +80,6 @@ class ConnectFailed(TransientError):
 
 class Throttled(KeapError):
     """429 or an exhausted per-minute window: wait ``retry_after`` seconds, then retry."""
-
-    retriable = True
 
     def __init__(self, message: str, *, retry_after: float, path: str = "", status: int | None = 429,
                  detail: str = ""):
@@ -247,14 +242,15 @@ def classify_exception(exc: BaseException, path: str, *, url: str = "") -> KeapE
     return FatalError(f"{kind} talking to Keap for {path}", path=path)
 
 
-def decode_json(response: requests.Response, path: str) -> dict:
-    """A 2xx body that is not a JSON object is a garbled answer: transient, retry it."""
+def decode_json(response: requests.Response, path: str, scalar: bool = False) -> Any:
+    """A 2xx body that is not a JSON object is a garbled answer: transient, retry it. ``scalar``: the
+    operation answers one JSON value (a file's bytes as a base64 string), which is then fine."""
     try:
         body = orjson.loads(response.content)  # pages are large: orjson decodes them several times faster
     except orjson.JSONDecodeError:
         raise TransientError(f"Keap sent a body that is not JSON for {path}", path=path,
                              status=response.status_code) from None
-    if not isinstance(body, dict):
+    if not scalar and not isinstance(body, dict):
         raise TransientError(f"Keap sent JSON that is not an object for {path}", path=path,
                              status=response.status_code)
     return body

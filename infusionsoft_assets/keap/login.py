@@ -1,25 +1,21 @@
 """The OAuth2 authorization-code flow for `infusionsoft-assets auth login`.
 
 Opens (or prints) Keap's consent page, catches the redirect on a loopback port, checks ``state``,
-exchanges the code and stores the token pair. Against the bundled sandbox the consent form can be
-approved headlessly (``approve_sandbox=True``), which the demo and tests use; a real Keap account
-always needs a person to approve in a browser.
+exchanges the code and stores the token pair. ``approve`` replaces the person: a callable given the
+consent URL that approves it (the bundled sandbox's ``keap_sandbox.consent_robot.approve_sandbox_consent``,
+which the demo and tests pass); a real Keap account always needs a person to approve in a browser.
 """
 
 from __future__ import annotations
 
 import hmac
 import http.server
-import re
 import secrets
 import threading
 import webbrowser
 from dataclasses import dataclass
-from html import unescape
 from typing import Callable
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
-
-import requests
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from .auth import OAuthCredentials, TokenSet
 from .errors import AuthError
@@ -69,33 +65,11 @@ def _callback_server(port: int, got: _Callback, done: threading.Event, state: st
     return http.server.HTTPServer(("127.0.0.1", port), Handler)
 
 
-def approve_sandbox_consent(consent_url: str, session: requests.Session | None = None) -> None:
-    """Submit the sandbox's consent form as a person would press "approve"; refuses a real Keap host."""
-    session = session or requests.Session()
-    page = session.get(consent_url, timeout=30)
-    if page.headers.get("x-keap-sandbox") != "true":
-        raise AuthError("Headless approval only works against the bundled sandbox; open the URL in a browser")
-    page.raise_for_status()
-    form = re.search(r"<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", page.text, re.S | re.I)
-    if not form:
-        raise AuthError("The sandbox consent page has no form")
-    fields = {unescape(n): unescape(v) for n, v in
-              re.findall(r"<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"", form.group(2), re.I)}
-    approve = re.search(r"<button[^>]*name=\"(approve)\"[^>]*value=\"([^\"]*)\"", form.group(2), re.I)
-    if not approve:
-        raise AuthError("The sandbox consent page has no approve button")
-    fields[approve.group(1)] = unescape(approve.group(2))  # the button a person would press
-    answer = session.post(urljoin(consent_url, unescape(form.group(1))), data=fields, allow_redirects=False,
-                          timeout=30)
-    location = answer.headers.get("Location")
-    if answer.status_code not in (302, 303) or not location:
-        raise AuthError(f"The sandbox consent form answered {answer.status_code}, not a redirect")
-    session.get(location, timeout=30)  # deliver the code to our callback, as the browser would
-
-
 def login(credentials: OAuthCredentials, authorize_url: str, *, port: int = 8976, timeout_s: float = 300,
-          approve_sandbox: bool = False, open_browser: bool = True,
+          approve: Callable[[str], None] | None = None, open_browser: bool = True,
           say: Callable[[str], None] = print) -> TokenSet:
+    """Authorise through Keap's consent page and return the stored tokens. ``approve(consent_url)``, when
+    given, approves the page instead of a person (its failure is this login's :class:`AuthError`)."""
     got, done = _Callback(), threading.Event()
     state = secrets.token_urlsafe(24)
     server = _callback_server(port, got, done, state)  # port 0: any free port, known before the URL
@@ -104,8 +78,11 @@ def login(credentials: OAuthCredentials, authorize_url: str, *, port: int = 8976
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        if approve_sandbox:
-            approve_sandbox_consent(url)
+        if approve is not None:
+            try:
+                approve(url)
+            except Exception as exc:  # noqa: BLE001 - whatever stopped the approval stops the login
+                raise AuthError(str(exc)) from exc
         else:
             say(f"Open this URL, sign in to Keap and approve access:\n  {url}")
             if open_browser:

@@ -5,7 +5,8 @@
   on the last page (keap-rest.md §2.2); the URLs are absolute, on the request's host, with a trailing
   slash before ``?`` and the original filters repeated (Keap's own form:
   ``https://api.infusionsoft.com/crm/rest/v1/contacts/?limit=2&offset=2&since=…``).
-* times: ``2024-11-20T18:34:12.000+0000`` (milliseconds, colon-less offset); ids are int64.
+* times: ``2024-11-20T18:34:12.000+0000`` (milliseconds, colon-less offset; :func:`keap_sandbox.wire.v1_time`);
+  ids are int64.
 * ``since``/``until``: ISO-8601 with a zone (``Z``, ``+00:00`` or ``+0000``), inclusive on both ends.
 * ``order`` (per-endpoint vocabulary) + ``order_direction`` ∈ ASCENDING|DESCENDING.
 * errors: ``{"message": "..."}`` with the HTTP status.
@@ -13,15 +14,14 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .dataset import to_ms
-from .rest_v2 import json_response
+from ..wire import to_ms
+from .v2 import json_response
 
 V1 = "/rest/v1"
 DEFAULT_LIMIT = 1000
@@ -34,14 +34,6 @@ class V1Error(Exception):
 
     def response(self) -> Response:
         return json_response({"message": self.message}, status=self.status)
-
-
-def v1_time(value) -> str | None:
-    """v1's observed form of a time given as epoch ms or an aware datetime; None stays None."""
-    if value is None:
-        return None
-    ms = value if isinstance(value, int) else to_ms(value)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}+0000"
 
 
 def v1_int(params, name: str, default: int | None = None) -> int | None:

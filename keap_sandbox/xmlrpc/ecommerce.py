@@ -1,5 +1,5 @@
 """XML-RPC read methods of the e-commerce services: InvoiceService, ProductService, DiscountService,
-ShippingService (keap-xmlrpc.md §2.5, §2.7-2.9), rendered from :mod:`.data_ecommerce` rows.
+ShippingService (keap-xmlrpc.md §2.5, §2.7-2.9), rendered from :mod:`keap_sandbox.data.ecommerce` rows.
 
 Struct members are the documented ones (2012-13 API docs' samples); NULL members are left out, as
 Keap does. Those samples show untyped values; the sandbox sends ids and flags as ``<i4>``, money as
@@ -13,37 +13,27 @@ from __future__ import annotations
 
 import xmlrpc.client
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-APP_ZONE = ZoneInfo("America/New_York")
-_TYPE_NAMES = {str: "java.lang.String", int: "java.lang.Integer", float: "java.lang.Double",
-               bool: "java.lang.Boolean", dict: "java.util.HashMap", list: "java.lang.Object[]"}
+from ..wire import dollars, xmlrpc_time
+from .query import no_method
 PAYMENT_FIELDS = ("Id", "PayDate", "UserId", "PayAmt", "PayType", "ContactId", "PayNote", "InvoiceId",
                   "RefundId", "ChargeId", "Synced")
 DATE_ONLY = {"PayDate"}  # Date (not DateTime) columns among the rendered ones
 
 
-def local_time(value: datetime, date_only: bool = False) -> datetime:
-    """A naive datetime as Keap's XML-RPC puts it on the wire (app-local, no zone)."""
-    if date_only:
-        return datetime(value.year, value.month, value.day)
-    return value.astimezone(APP_ZONE).replace(tzinfo=None)
-
-
 def _id_arg(params: tuple) -> int:
+    """The one id argument; the sandbox also takes it as a numeric string."""
     if len(params) != 1 or isinstance(params[0], bool) or not isinstance(params[0], (int, str)):
-        names = ", ".join(_TYPE_NAMES.get(type(p), "java.lang.Object") for p in ("key", *params))
-        raise xmlrpc.client.Fault(0, f"No method matching arguments: {names}")
+        raise no_method(params)
     try:
         return int(params[0])
     except ValueError:
-        raise xmlrpc.client.Fault(0, "No method matching arguments: java.lang.String, java.lang.String") from None
+        raise no_method(params) from None
 
 
 def _no_args(params: tuple) -> None:
     if params:
-        names = ", ".join(_TYPE_NAMES.get(type(p), "java.lang.Object") for p in ("key", *params))
-        raise xmlrpc.client.Fault(0, f"No method matching arguments: {names}")
+        raise no_method(params)
 
 
 def _not_found(what: str, rid: int) -> xmlrpc.client.Fault:
@@ -62,7 +52,7 @@ def _find(rows, rid: int, what: str, key: str = "Id") -> dict:
 
 def calculate_amount_owed(ds, params):
     invoice = _find(ds.tables.get("Invoice", []), _id_arg(params), "Invoice")
-    return float(invoice["TotalDue"])
+    return dollars(invoice["TotalDue"])
 
 
 def get_all_payment_options(ds, params):
@@ -76,7 +66,7 @@ def get_payments(ds, params):
     out = []
     for payment in ds.tables.get("Payment", []):
         if payment["InvoiceId"] == invoice_id:
-            out.append({f: (local_time(payment[f], f in DATE_ONLY) if isinstance(payment[f], datetime) else payment[f])
+            out.append({f: (xmlrpc_time(payment[f], f in DATE_ONLY) if isinstance(payment[f], datetime) else payment[f])
                         for f in PAYMENT_FIELDS if payment.get(f) is not None})
     return out
 
@@ -108,7 +98,7 @@ def _base(d: dict) -> dict:
 
 def _pct_or_amt(d: dict) -> dict:
     # percentOrAmt is an int flag on the adders (1 = percent, 0 = amount).
-    return {"pctOrAmt": int(d["discount_type"] == "PERCENT"), "amount": float(d["discount_value"])}
+    return {"pctOrAmt": int(d["discount_type"] == "PERCENT"), "amount": dollars(d["discount_value"])}
 
 
 def get_category_discount(ds, params):

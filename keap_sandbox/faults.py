@@ -74,8 +74,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from .auth import gateway_fault
 from .quotas import QUOTA_EXCEEDED, apigee_quota_body, spike_arrest_body
-from .xmlrpc import CONTENT_TYPE as XMLRPC_CONTENT_TYPE
-from .xmlrpc import fault_response
+from .xmlrpc.marshal import CONTENT_TYPE as XMLRPC_CONTENT_TYPE
+from .xmlrpc.marshal import fault_response
 
 DB_TOO_LONG = "[DatabaseError] Query took too long and was cancelled"
 DB_BLOCKED = "[DatabaseError] Too many consecutive failures. This saved search is blocked temporarily"

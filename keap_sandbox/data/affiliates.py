@@ -1,6 +1,6 @@
 """The affiliate (referral partner) domain: affiliates, programs, commissions, clawbacks, payouts, links.
 
-Built after ``data_crm`` and ``data_ecommerce`` (it reads their ``Invoice``/``OrderItem``/``User`` rows
+Built after :mod:`.crm` and :mod:`.ecommerce` (it reads their ``Invoice``/``OrderItem``/``User`` rows
 when present and invents plausible invoice references when they are absent). Everything is a pure
 function of the dataset; each object type draws from its own ``Random("<seed>:aff.<name>")`` stream.
 
@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from random import Random
 
-from .dataset import DAY_MS, EPOCH, FAMILY_NAMES, GIVEN_NAMES, HISTORY_DAYS, iso_ms
+from ..wire import from_ms, iso_ms
+from .pools import DAY_MS, FAMILY_NAMES, GIVEN_NAMES, HISTORY_DAYS
 
 AFFILIATE_FORM_ID = -3  # DataFormField.FormId of affiliate custom fields
 # (name, label, field_type, options); DataFormField.DataType codes 21 (Select) and 15 (Text).
@@ -96,10 +97,6 @@ def build(ds) -> None:
 # --------------------------------------------------------------------------- time helpers
 
 
-def ms_to_datetime(ms: int) -> datetime:
-    return EPOCH + timedelta(milliseconds=ms)
-
-
 def _whole_second(ms: int) -> int:
     return ms - ms % SECOND
 
@@ -117,7 +114,7 @@ def _past_ms(ds, rng: Random, *, not_before: int | None = None) -> int:
 
 
 def _midnight(ms: int) -> datetime:
-    return ms_to_datetime(ms - ms % DAY_MS)
+    return from_ms(ms - ms % DAY_MS)
 
 
 # --------------------------------------------------------------------------- affiliates
@@ -505,12 +502,4 @@ def _referrals(ds, rng: Random, commissions: list[dict], contacts: dict[int, dic
     return rows
 
 
-def describe_totals(ds, affiliate_id: int) -> dict:
-    """All-time (earned, clawbacks, payouts) of one affiliate — a convenience for tests and facades."""
-    earned = sum(c["amount"] for c in ds.collections["commissions"] if c["affiliate_id"] == affiliate_id)
-    clawed = sum(c["amount"] for c in ds.collections["clawbacks"] if c["affiliate_id"] == affiliate_id)
-    paid = sum(p["amount"] for p in ds.collections["affiliate_payouts"] if p["affiliate_id"] == affiliate_id)
-    return {"earned": round(earned, 2), "clawbacks": round(clawed, 2), "payouts": round(paid, 2)}
-
-
-__all__ = ["build", "ms_to_datetime", "describe_totals"]
+__all__ = ["build"]

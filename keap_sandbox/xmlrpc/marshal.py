@@ -1,16 +1,9 @@
-"""Keap's legacy XML-RPC API at ``/crm/xmlrpc/v1``: parse, dispatch by method name, answer or fault.
-
-Methods live in domain modules, each exposing ``METHODS: dict[str, Callable[[Dataset, tuple], object]]``
-keyed by the full method name (``"DataService.query"``). A method receives the call's parameters
-*without* the leading API-key string that XML-RPC clients send first (Keap ignores its value when the
-request carries a Bearer token or X-Keap-API-Key header; the key slot must still be present), and
-returns a marshallable value or raises ``xmlrpc.client.Fault(code, "[Tag]message")``.
-
-Responses are written by our own marshaller in Keap's wire form (keap-xmlrpc.md §1.1, and the recorded
-exchanges in wire-samples/xmlrpc-ruby-gem): one line, ``<?xml version="1.0" encoding="utf-8"?>``,
-strings as a bare ``<value>text</value>`` (empty: ``<value></value>``), integers ``<i4>``, doubles as
-Java prints them, booleans ``<boolean>1</boolean>``, datetimes ``YYYYMMDDTHH:MM:SS`` without a zone,
-served as ``text/xml;charset=UTF-8`` with status 200 (faults too).
+"""Keap's XML-RPC wire form, written by hand (keap-xmlrpc.md §1.1, and the recorded exchanges in
+wire-samples/xmlrpc-ruby-gem): one line, ``<?xml version="1.0" encoding="utf-8"?>``, strings as a bare
+``<value>text</value>`` (empty: ``<value></value>``), integers ``<i4>``, doubles as Java prints them,
+booleans ``<boolean>1</boolean>``, datetimes ``YYYYMMDDTHH:MM:SS`` without a zone (values are made
+app-local by :func:`keap_sandbox.wire.xmlrpc_time` before they get here), served as
+``text/xml;charset=UTF-8`` with status 200 (faults too).
 """
 
 from __future__ import annotations
@@ -21,30 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable
 
-from starlette.requests import Request
 from starlette.responses import Response
-
-from .dataset import Dataset
 
 #: Keap's (Tomcat's) exact header, not Starlette's ``text/xml; charset=utf-8``.
 CONTENT_TYPE = "text/xml;charset=UTF-8"
 XML_HEADER = '<?xml version="1.0" encoding="utf-8"?>'
-#: Methods Keap's servlet declares without the leading key slot (keap-xmlrpc.md §1.3).
-KEYLESS_METHODS = frozenset({"DataService.getUserInfo"})
-_JAVA_TYPES = {str: "java.lang.String", int: "java.lang.Integer", bool: "java.lang.Boolean",
-               float: "java.lang.Double", dict: "java.util.HashMap", list: "java.lang.Object[]",
-               datetime: "java.util.Date", xmlrpc.client.DateTime: "java.util.Date",
-               xmlrpc.client.Binary: "[B"}
-
-
-def load_methods() -> dict[str, Callable[[Dataset, tuple], Any]]:
-    """Every method by full name, from the domain modules' ``METHODS``."""
-    from . import xmlrpc_affiliates, xmlrpc_data, xmlrpc_ecommerce  # they may import helpers from here
-
-    return {**xmlrpc_data.METHODS, **xmlrpc_ecommerce.METHODS, **xmlrpc_affiliates.METHODS}
-
-
-# --------------------------------------------------------------------------- marshalling
 
 
 def _escape(text: str) -> str:
@@ -149,52 +123,3 @@ def xml_response(body: bytes) -> Response:
 
 def fault_response(code: int, message: str) -> Response:
     return xml_response(dumps_fault(code, message))
-
-
-# --------------------------------------------------------------------------- dispatch
-
-
-def parse_fault_message(body: bytes) -> str:
-    """The Java SAX parser's complaint Keap relays for a body that is not XML-RPC."""
-    text = body.strip()
-    if not text:
-        return "Failed to parse XML-RPC request: Premature end of file."
-    if not text.startswith(b"<"):
-        return "Failed to parse XML-RPC request: Content is not allowed in prolog."
-    return "Failed to parse XML-RPC request: XML document structures must start and end within the same entity."
-
-
-def no_method_matching(params: tuple) -> xmlrpc.client.Fault:
-    names = ", ".join(_JAVA_TYPES.get(type(p), "java.lang.Object") for p in params)
-    return xmlrpc.client.Fault(0, f"No method matching arguments: {names}")
-
-
-def method_arguments(method: str, params: tuple) -> tuple:
-    """The arguments after the key slot. Java overloads need the slot to be a String: a call that
-    omits it (or puts something else there) matches no method, whatever its other arguments."""
-    if method in KEYLESS_METHODS:
-        return params
-    if not params or type(params[0]) is not str:
-        raise no_method_matching(params)
-    return params[1:]
-
-
-class XmlRpcEndpoint:
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        self.methods = load_methods()
-
-    async def handle(self, request: Request) -> Response:
-        body = await request.body()
-        try:
-            params, method = xmlrpc.client.loads(body, use_datetime=True)
-        except Exception:  # noqa: BLE001 - any unparsable body is a fault, as on Keap
-            return fault_response(0, parse_fault_message(body))
-        handler = self.methods.get(method or "")
-        if handler is None:
-            return fault_response(0, f"No such handler: {method}")
-        try:
-            result = handler(self.dataset, method_arguments(method, tuple(params)))
-        except xmlrpc.client.Fault as fault:
-            return fault_response(fault.faultCode, fault.faultString)
-        return xml_response(dumps_response(result))

@@ -1,7 +1,7 @@
 """Per-affiliate, time-indexed views of the affiliate collections, shared by the REST and XML-RPC facades.
 
 Windows are half-open ``[lo_ms, hi_ms)`` with ``None`` meaning unbounded; a facade with inclusive
-bounds passes ``hi = end + 1`` (all affiliate times are whole seconds, see :mod:`.data_affiliates`).
+bounds passes ``hi = end + 1`` (all affiliate times are whole seconds, see :mod:`.affiliates`).
 Money sums are rounded to cents, as Keap's reports show them.
 """
 

@@ -15,8 +15,8 @@ Conventions imitated (research/keap-rest.md §2.3, the v2 OpenAPI file):
 * every validation failure is a 400 with the v2 ``Error`` body
   ``{"code", "message", "status", "details": [{"domain", "resource"}]}``.
 
-A resource (:class:`ListResource` subclass) only says which filters/orders/fields exist and how to
-select records; paging, tokens and rendering are shared, so new endpoints are a few lines each.
+:class:`ListResource` pages, tokens and renders; each endpoint is declared once as a
+:class:`~.listing.ListEndpoint` (:mod:`.listing`), so new endpoints are a few lines each.
 """
 
 from __future__ import annotations
@@ -29,14 +29,13 @@ import operator
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .builds import has_feature
-from .dataset import Dataset, to_ms
+from ..wire import parse_v2_time
 
+V2 = "/rest/v2"  # below /crm
 MAX_PAGE_SIZE = 1000
 # Keap documents no default page_size (keap-rest.md §2.3, §7). v1 answers 1,000 rows when no limit
 # is sent, so the sandbox does the same for v2 when page_size is absent or 0 (AIP-158: 0 = default).
@@ -168,11 +167,6 @@ def _is_decimal(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def parse_time_ms(value: str) -> int:
-    """Epoch ms of a validated filter timestamp (``Z`` accepted by ``fromisoformat`` on 3.11+)."""
-    return to_ms(datetime.fromisoformat(value))
 
 
 def matches_text(actual: str | None, cond: Condition) -> bool:
@@ -370,136 +364,6 @@ class ListResource:
             return exc.response()
 
 
-# Selectable contact fields, verbatim from the spec's `fields` parameter description.
-CONTACT_FIELDS = tuple(
-    "addresses,anniversary_date,birth_date,company,contact_type,create_time,custom_fields,email_addresses,"
-    "family_name,fax_numbers,given_name,id,job_title,leadsource_id,links,middle_name,notes,origin,owner_id,"
-    "phone_numbers,preferred_locale,preferred_name,prefix,referral_code,score_value,social_accounts,"
-    "source_type,spouse_name,suffix,tag_ids,time_zone,update_time,utm_parameters,website,account_id,"
-    "assistant_name,assistant_phone,billing_information,created_by,groups,last_updated_by".split(",")
-)
-# Keap returns a reduced field set when `fields` is absent (keap-rest.md §2.3, §2.5). Keap's
-# /v2/contacts/model lists everything but id/given_name/family_name under "optional_properties"
-# ("not transmitted by default"; wire sample custom-fields__contacts-v2.json); the sandbox also
-# returns the two contact channels, as the research notes describe the default. Crucially the
-# default never carries update_time/create_time/custom_fields/tag_ids, so a pipeline that forgets
-# to ask for them gets nulls here just as it would from Keap.
-DEFAULT_CONTACT_FIELDS = ("id", "given_name", "family_name", "email_addresses", "phone_numbers")
-
-_ADDRESS_PARTS = ("line1", "locality", "region", "postal_code", "country_code")
-# filter name -> (address slot, address key); `city`/`state` read the primary (billing) address.
-ADDRESS_FILTERS = {f"{slot.lower()}_address_{part}": (slot, part)
-                   for slot in ("BILLING", "SHIPPING", "OTHER") for part in _ADDRESS_PARTS}
-ADDRESS_FILTERS.update({"city": ("BILLING", "locality"), "state": ("BILLING", "region")})
-_WILDCARD_ADDRESS = {"city", "state"}
-_TIME_FILTERS = {"start_update_time", "end_update_time"}  # applied by bisect, not as predicates
-
-
-def _email_key(contact: dict) -> str:
-    emails = contact["email_addresses"]
-    return emails[0]["email"].lower() if emails else ""
-
-
-class ContactsResource(ListResource):
-    """``GET /crm/rest/v2/contacts``.
-
-    Time window: ``start_update_time==T`` keeps ``update_time >= T`` (inclusive) and
-    ``end_update_time==T`` keeps ``update_time < T`` (exclusive). Keap does not document the
-    bounds; half-open windows tile without overlap or gaps, which is what an incremental loader
-    needs, and a loader that double-counts a boundary record will still see it in the sandbox.
-    Default order (no ``order_by``): ``id`` ascending. ``keap_build`` (see :mod:`.builds`): a build
-    older than 2026-05 does not know ``order_by=update_time`` and answers it with a 400.
-    """
-
-    resource = "Contact"
-    envelope = "contacts"
-    filters = {
-        "email": WILDCARD, "given_name": WILDCARD, "family_name": WILDCARD, "middle_name": WILDCARD,
-        "website": WILDCARD, "company_id": EXACT, "contact_ids": LIST, "ids": LIST,
-        "start_update_time": TIME, "end_update_time": TIME, "contact_id": ORDERED,
-        "phone_number": WILDCARD, "phone_fields": EXACT, "lead_source_name": WILDCARD,
-        **{name: (WILDCARD if name in _WILDCARD_ADDRESS else EXACT) for name in ADDRESS_FILTERS},
-    }
-    order_fields = ("id", "create_time", "email", "update_time")
-    fields = CONTACT_FIELDS
-    default_fields = DEFAULT_CONTACT_FIELDS
-    # The spec lists `notes` as selectable, but the Contact schema has no such property.
-    unrendered_fields = frozenset({"notes"})
-
-    def __init__(self, dataset: Dataset, keap_build: str | None = None):
-        super().__init__()
-        self.dataset = dataset
-        self._by_id: list[dict] | None = None
-        if not has_feature(keap_build, "contacts_order_by_update_time"):
-            self.order_fields = tuple(f for f in self.order_fields if f != "update_time")
-
-    def select(self, conditions, order):
-        self._check_supported(conditions)
-        rows = self._window(conditions)
-        # phone_fields only narrows which slots phone_number searches; it is not a filter alone.
-        slots = {v.strip().upper() for c in conditions if c.field == "phone_fields"
-                 for v in c.value.split(",")}
-        predicates = [self._predicate(c, slots) for c in conditions
-                      if c.field not in _TIME_FILTERS and c.field != "phone_fields"]
-        if predicates:
-            rows = [row for row in rows if all(p(row) for p in predicates)]
-        return self._ordered(rows, order, windowed=len(rows) != len(self.dataset.contacts))
-
-    def _check_supported(self, conditions) -> None:
-        fields = {c.field for c in conditions}
-        if ("phone_number" in fields) != ("phone_fields" in fields):
-            raise ApiError(400, "phone_number and phone_fields must be used together",
-                           domain="filter", resource=self.resource)
-
-    def _window(self, conditions) -> list[dict]:
-        """Bisect the (update_time, id)-sorted contacts instead of scanning them."""
-        starts = [parse_time_ms(c.value) for c in conditions if c.field == "start_update_time"]
-        ends = [parse_time_ms(c.value) for c in conditions if c.field == "end_update_time"]
-        lo, hi = self.dataset.update_window(max(starts) if starts else None, min(ends) if ends else None)
-        return self.dataset.contacts[lo:hi]
-
-    def _predicate(self, cond: Condition, phone_slots: set[str]):
-        field = cond.field
-        if field in ("ids", "contact_ids"):
-            wanted = {v.strip() for v in cond.value.split(",")}
-            return lambda c: c["id"] in wanted
-        if field == "contact_id":
-            return _number_predicate(cond)
-        if field == "email":
-            return lambda c: any(matches_text(e["email"], cond) for e in c["email_addresses"])
-        if field == "lead_source_name":
-            sources = {str(row["Id"]) for row in self.dataset.tables.get("LeadSource", ())
-                       if matches_text(row.get("Name"), cond)}
-            return lambda c: c["leadsource_id"] in sources
-        if field == "company_id":
-            return lambda c: c["company"] is not None and c["company"]["id"] == cond.value
-        if field == "phone_number":
-            return lambda c: any(p["field"] in phone_slots and matches_text(p["number"], cond)
-                                 for p in c["phone_numbers"])
-        if field in ADDRESS_FILTERS:
-            slot, key = ADDRESS_FILTERS[field]
-            return lambda c: any(a["field"] == slot and matches_text(a[key], cond) for a in c["addresses"])
-        return lambda c: matches_text(c[field], cond)  # given/family/middle name, website
-
-    def _ordered(self, rows: list[dict], order, *, windowed: bool) -> list[dict]:
-        field, descending = order or ("id", False)
-        if field == "update_time":
-            ordered = rows  # already (update_time, id) sorted
-        elif field == "id" and not windowed:
-            ordered = self._all_by_id()
-        else:
-            key = {"id": lambda c: int(c["id"]),
-                   "create_time": lambda c: (c["create_time"], int(c["id"])),
-                   "email": lambda c: (_email_key(c), int(c["id"]))}[field]
-            ordered = sorted(rows, key=key)
-        return ordered[::-1] if descending else ordered
-
-    def _all_by_id(self) -> list[dict]:
-        if self._by_id is None:
-            self._by_id = sorted(self.dataset.contacts, key=lambda c: int(c["id"]))
-        return self._by_id
-
-
 def number_matches(actual, cond: Condition) -> bool:
     """Whether a record's number (int, float or a numeric string such as a v2 id) satisfies a
     NUMBER, ORDERED or DECIMAL condition; None (no value) never does."""
@@ -508,44 +372,10 @@ def number_matches(actual, cond: Condition) -> bool:
 
 def time_matches(actual: str | None, cond: Condition) -> bool:
     """A COMPARED_TIME condition on an ISO-8601 record time (None never matches)."""
-    return actual is not None and NUMBER_OPS[cond.op](parse_time_ms(actual), parse_time_ms(cond.value))
+    return actual is not None and NUMBER_OPS[cond.op](parse_v2_time(actual), parse_v2_time(cond.value))
 
 
 def _number(value) -> int | float:
     if isinstance(value, (int, float)):
         return value
     return int(value) if value.lstrip("-").isdigit() else float(value)
-
-
-def _number_predicate(cond: Condition):
-    return lambda c: number_matches(c["id"], cond)
-
-
-class CommissionProgramsResource(ListResource):
-    """``GET /crm/rest/v2/affiliates/commissionPrograms`` (no ``fields`` parameter in the spec).
-
-    ``name==`` is an exact, case-insensitive match (the spec marks no wildcard);
-    ``affiliate_id==X`` keeps programs whose ``affiliate_ids`` include X. Default order: id.
-    """
-
-    resource = "AffiliateProgram"
-    envelope = "commission_programs"
-    filters = {"name": EXACT, "affiliate_id": EXACT}
-    order_fields = ("name", "date_created")
-
-    def __init__(self, dataset: Dataset):
-        super().__init__()
-        self.dataset = dataset
-
-    def select(self, conditions, order):
-        rows = self.dataset.commission_programs
-        for cond in conditions:
-            if cond.field == "name":
-                rows = [p for p in rows if matches_text(p["name"], cond)]
-            else:
-                rows = [p for p in rows if cond.value in p["affiliate_ids"]]
-        field, descending = order or ("id", False)
-        key = {"id": lambda p: int(p["id"]),
-               "name": lambda p: (p["name"].lower(), int(p["id"])),
-               "date_created": lambda p: (p["create_time"], int(p["id"]))}[field]
-        return sorted(rows, key=key, reverse=descending)

@@ -7,7 +7,8 @@ Records are rendered once, in the exact JSON shapes of Keap's REST v2 spec
 facades only slice and project them. Each object type draws from its own ``random.Random`` stream
 (seeded with ``"<seed>:<name>"``) so adding a new object type later never changes existing ones.
 
-This module is stdlib only: it must not import dagster or ``infusionsoft_assets.keap``.
+The value pools are :mod:`.pools`; the domains (:mod:`.crm`, :mod:`.ecommerce`, :mod:`.affiliates`)
+add their legacy tables and collections to a built dataset. Stdlib only.
 """
 
 from __future__ import annotations
@@ -15,44 +16,18 @@ from __future__ import annotations
 import bisect
 import gc
 import string
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from random import Random
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-DAY_MS = 86_400_000
-HISTORY_DAYS = 8 * 365  # create_time is spread over ~8 years before `now`
-RECENT_DAYS = 7  # the "hot" window that ~30% of updates fall into
-RECENT_SHARE = 0.30
-NEVER_UPDATED_SHARE = 0.20  # update_time == create_time: touched once, at creation
-TENANT_HOST = "sandbox.infusionsoft.com"  # the part after "full|" in an OAuth scope
-
-
-# --------------------------------------------------------------------------- time helpers
-
-
-def to_ms(moment: datetime) -> int:
-    """Epoch milliseconds, rounded *up* so ``ms >= to_ms(t)`` equals ``record_time >= t`` exactly.
-
-    Record times have millisecond precision; a bound with stray microseconds must not pull in a
-    record from the millisecond before it. Naive datetimes are refused: a silently assumed zone
-    would hide a bug in the caller.
-    """
-    if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment!r}: pass a timezone-aware (UTC) datetime")
-    delta = moment - EPOCH
-    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    return -(-micros // 1000)
-
-
-def iso_ms(ms: int) -> str:
-    """Keap's v2 timestamp form: ISO-8601 UTC with milliseconds and ``Z``.
-
-    ``time.strftime`` on a ``gmtime`` tuple is ~3x faster than formatting a datetime, which matters
-    at two timestamps per contact times 100k contacts.
-    """
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
+from ..wire import iso_ms, to_ms
+from . import affiliates, crm, crm_activity, ecommerce
+from .pools import (
+    COMPANY_SUFFIXES, COMPANY_WORDS_A, COMPANY_WORDS_B, CONTACT_CUSTOM_FIELDS, CONTACT_TYPES, DAY_MS,
+    EMAIL_STATUSES, FAMILY_NAMES, FREE_MAIL, GIVEN_NAMES, HISTORY_DAYS, JOB_TITLES, LINK_TYPES, MIDDLE_INITIALS,
+    NEVER_UPDATED_SHARE, PHONE_TYPES, PLACES, PREFIXES, PROGRAM_NAMES, RECENT_DAYS, RECENT_SHARE, SOCIAL_TYPES,
+    SOURCE_TYPES, STREETS, SUFFIXES, TENANT_HOST, TIME_ZONES, UTM_SOURCES, WEB_SOURCES,
+)
 
 
 def default_now() -> datetime:
@@ -90,131 +65,10 @@ def credentials_for_seed(seed: int) -> Credentials:
     )
 
 
-# --------------------------------------------------------------------------- pools of realistic values
-
-GIVEN_NAMES = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
-    "Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra "
-    "Mark Margaret Donald Ashley Steven Kimberly Andrew Emily Paul Donna Joshua Michelle Kenneth Carol Kevin "
-    "Amanda Brian Melissa George Deborah Timothy Stephanie Ronald Rebecca Jason Sharon Edward Laura Jeffrey "
-    "Cynthia Ryan Dorothy Jacob Amy Gary Kathleen Nicholas Angela Eric Shirley Jonathan Emma Stephen Brenda "
-    "Larry Pamela Justin Nicole Scott Anna Brandon Samantha Benjamin Katherine Samuel Christine Gregory "
-    "Debra Alexander Rachel Patrick Carolyn Frank Janet Raymond Maria Jack Olivia Dennis Heather Jerry "
-    "Helen Tyler Catherine Aaron Diane Jose Julie Adam Victoria Nathan Joyce Henry Lauren Zachary Kelly "
-    "Douglas Christina Peter Ruth Kyle Joan Noah Virginia Ethan Judith Jeremy Evelyn Walter Hannah Christian "
-    "Andrea Keith Megan Roger Cheryl Terry Jacqueline Austin Martha Sean Madison Gerald Teresa Carl Gloria "
-    "Harold Sara Dylan Janice Arthur Ann Lawrence Kathryn Jordan Abigail Jesse Sophia Bryan Frances Billy "
-    "Jean Bruce Alice Gabriel Judy Joe Isabella Logan Julia Alan Grace Juan Amber Albert Denise Willie "
-    "Danielle Elijah Marilyn Wayne Beverly Randy Charlotte Vincent Natalie Mason Theresa Roy Diana Ralph "
-    "Brittany Bobby Doris Russell Kayla Bradley Alexis Philip Lori Eugene Marie Erica Renee Chloe Mei Aisha "
-    "Priya Hiroshi Sofia Mateo Ingrid Luca Fatima Omar Yuki Chen Amara Kofi Lars Anika Diego"
-).split()
-
-FAMILY_NAMES = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
-    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
-    "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
-    "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker Cruz "
-    "Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson "
-    "Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray "
-    "Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins "
-    "Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher Vasquez Simmons Romero "
-    "Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno West Cole Hayes Bryant "
-    "Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens Harrison Fernandez "
-    "McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford "
-    "Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Munoz Hunt Hicks Holmes Palmer "
-    "Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer Rice Schmidt Garza Daniels "
-    "O'Brien Nakamura Kowalski Lindqvist Okafor Rossi Dubois Novak Haddad Singh Tanaka Müller Jensen"
-).split()
-
-MIDDLE_INITIALS = tuple("ABCDEFGHJKLMNPRSTW")
-COMPANY_WORDS_A = ("Apex Blue Cedar Summit Harbor Pioneer Granite Maple Silver Bright Northwind Redwood "
-                   "Evergreen Lakeside Copper Golden Prairie Coastal Iron Crescent").split()
-COMPANY_WORDS_B = ("Consulting Dental Fitness Realty Landscaping Bakery Marketing Coaching Plumbing "
-                   "Design Wellness Accounting Studios Roofing Insurance Photography Yoga Legal "
-                   "Tutoring Auto").split()
-COMPANY_SUFFIXES = ("LLC", "Inc.", "Co.", "Group", "", "Partners")
-JOB_TITLES = ("Owner", "CEO", "Office Manager", "Marketing Director", "Sales Manager", "Bookkeeper",
-              "Consultant", "Coach", "Founder", "Operations Lead", "Practice Manager", "Realtor",
-              "Account Executive", "Administrator", "Product Owner", "Designer", "Nurse", "Teacher")
-FREE_MAIL = ("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "comcast.net")
-PHONE_TYPES = ("Work", "Mobile", "Home", "Other")
-TIME_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-              "America/Los_Angeles", "America/Toronto", "Europe/London", "Australia/Sydney")
-PREFIXES = ("Mr.", "Ms.", "Mrs.", "Dr.")
-SUFFIXES = ("Jr", "Sr", "II", "III")
-CONTACT_TYPES = ("Lead", "Customer", "Prospect", "Other")
-SOCIAL_TYPES = ("FACEBOOK", "LINKED_IN", "TWITTER", "INSTAGRAM", "YOUTUBE")
-LINK_TYPES = (("1", "Spouse"), ("2", "Business Partner"), ("3", "Assistant"))
-UTM_SOURCES = (("google", "cpc"), ("facebook", "paid_social"), ("newsletter", "email"), ("bing", "cpc"))
-
-# (weight, source_type) — web sources dominate in a small-business CRM.
-SOURCE_TYPES = ((30, "WEBFORM"), (18, "LANDING_PAGE"), (14, "IMPORT"), (12, "API"), (10, "MANUAL"),
-                (6, "INTERNAL_FORM"), (4, "FORM_API_HOSTED"), (3, "APPOINTMENT"), (2, "OTHER"),
-                (1, "UNKNOWN"))
-WEB_SOURCES = frozenset({"WEBFORM", "LANDING_PAGE", "FORM_API_HOSTED", "INTERNAL_FORM"})
-
-# (weight, email_opt_status, is_opt_in, opt_in_reason)
-EMAIL_STATUSES = (
-    (30, "SINGLE_OPT_IN", True, "Subscribed via web form"),
-    (12, "DOUBLE_OPT_IN", True, "Confirmed via double opt-in email"),
-    (10, "CONFIRMED", True, "Customer opted in at checkout"),
-    (14, "UNENGAGED_MARKETABLE", True, "Imported list (consent on file)"),
-    (18, "NON_MARKETABLE", False, None),
-    (6, "UNENGAGED_NON_MARKETABLE", False, None),
-    (3, "LIST_UNSUBSCRIBE", False, None),
-    (2, "BOUNCE", False, None),
-    (2, "HARD_BOUNCE", False, None),
-    (1, "SPAM", False, None),
-    (1, "LOCKDOWN", False, None),
-    (1, "MANUAL", False, None),
-)
-
-# (locality, region, region_code, postal prefix, country, country_code, phone country code, area code)
-PLACES = (
-    ("Phoenix", "Arizona", "US-AZ", "850", "United States", "USA", "1", "602"),
-    ("Chandler", "Arizona", "US-AZ", "852", "United States", "USA", "1", "480"),
-    ("Austin", "Texas", "US-TX", "787", "United States", "USA", "1", "512"),
-    ("Dallas", "Texas", "US-TX", "752", "United States", "USA", "1", "214"),
-    ("Denver", "Colorado", "US-CO", "802", "United States", "USA", "1", "303"),
-    ("Seattle", "Washington", "US-WA", "981", "United States", "USA", "1", "206"),
-    ("Portland", "Oregon", "US-OR", "972", "United States", "USA", "1", "503"),
-    ("San Diego", "California", "US-CA", "921", "United States", "USA", "1", "619"),
-    ("Sacramento", "California", "US-CA", "958", "United States", "USA", "1", "916"),
-    ("Chicago", "Illinois", "US-IL", "606", "United States", "USA", "1", "312"),
-    ("Columbus", "Ohio", "US-OH", "432", "United States", "USA", "1", "614"),
-    ("Atlanta", "Georgia", "US-GA", "303", "United States", "USA", "1", "404"),
-    ("Orlando", "Florida", "US-FL", "328", "United States", "USA", "1", "407"),
-    ("Nashville", "Tennessee", "US-TN", "372", "United States", "USA", "1", "615"),
-    ("Boston", "Massachusetts", "US-MA", "021", "United States", "USA", "1", "617"),
-    ("Brooklyn", "New York", "US-NY", "112", "United States", "USA", "1", "718"),
-    ("Salt Lake City", "Utah", "US-UT", "841", "United States", "USA", "1", "801"),
-    ("Minneapolis", "Minnesota", "US-MN", "554", "United States", "USA", "1", "612"),
-    ("Toronto", "Ontario", "CA-ON", "M5V", "Canada", "CAN", "1", "416"),
-    ("Vancouver", "British Columbia", "CA-BC", "V6B", "Canada", "CAN", "1", "604"),
-    ("London", "England", "GB-ENG", "SW1A", "United Kingdom", "GBR", "44", "20"),
-    ("Sydney", "New South Wales", "AU-NSW", "2000", "Australia", "AUS", "61", "2"),
-)
-STREETS = ("Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Blvd", "Washington St", "Lake Rd",
-           "Hill St", "Elm St", "Sunset Blvd", "Camelback Rd", "Broadway", "High St", "Market St")
-
-# The tenant's contact custom fields (id, label, field_type), as GET /v2/contacts/model would list them.
-CONTACT_CUSTOM_FIELDS = (
-    ("6", "jobtitle", "TEXT"),
-    ("8", "jobdescription", "TEXT"),
-    ("12", "experience", "TEXT"),
-    ("14", "age", "WHOLE_NUMBER"),
-    ("16", "renewaldate", "DATE"),
-)
-
 # Shared, never-mutated values: most contacts have no links/fax/social/UTM rows and most custom
 # fields are unset, and sharing those objects cuts the dataset's memory by roughly a quarter.
 _EMPTY: list = []
 _UNSET_CUSTOM_FIELD = {cf_id: {"id": cf_id, "content": None} for cf_id, _, _ in CONTACT_CUSTOM_FIELDS}
-
-PROGRAM_NAMES = ("Standard Affiliate Program", "Partner Referral Program", "Influencer Tier",
-                 "Reseller Program", "Customer Referral Rewards", "Agency Partner Program",
-                 "Launch Promotion", "VIP Ambassadors", "Coaching Referrals", "Legacy Affiliates")
 
 
 def _weighted(table):
@@ -283,10 +137,7 @@ class Dataset:
         """
         self.tables: dict[str, list[dict]] = {}
         self.collections: dict[str, object] = {}
-        # Imported here: the domain modules import this one's constants and helpers.
-        from . import data_affiliates, data_crm, data_ecommerce
-
-        for domain in (data_crm, data_ecommerce, data_affiliates):  # later ones read earlier ones' tables
+        for domain in (crm, crm_activity, ecommerce, affiliates):  # later ones read earlier ones' tables
             domain.build(self)
 
     # ----------------------------------------------------------------- public queries

@@ -1,4 +1,4 @@
-"""``python -m infusionsoft_assets.sandbox`` — run a local imitation of Keap's API.
+"""``python -m keap_sandbox`` (or ``infusionsoft-assets sandbox``) — run a local imitation of Keap's API.
 
 Prints ``Keap sandbox listening on http://HOST:PORT`` then the INFUSIONSOFT_* settings to use,
 and serves until Ctrl-C / SIGTERM.
@@ -36,7 +36,7 @@ def _utc(value: str) -> datetime:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m infusionsoft_assets.sandbox", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m keap_sandbox", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port (default: %(default)s)")

@@ -11,7 +11,7 @@ What is imitated (keap-xmlrpc.md §3):
   ``~<>~x`` does not return rows where the field is NULL.
 * ``~<>~ ~>~ ~>=~ ~<~ ~<=~`` prefix the operand, with or without a space after the closing tilde.
 * An XML-RPC array is an ``IN`` list, accepted on ``Id`` fields only, at most 1000 values.
-* Dates in criteria are strings in the **app's local time** (``APP_TIMEZONE``): ``YYYY-MM-DD``,
+* Dates in criteria are strings in the **app's local time** (:data:`keap_sandbox.wire.APP_ZONE`): ``YYYY-MM-DD``,
   ``YYYY-MM-DD HH:MM:SS`` (also ``T``-separated or the compact XML-RPC ``YYYYMMDDTHH:MM:SS``), and
   ``LIKE`` patterns such as ``2016-01-20%`` or ``2016-01%`` that match the ``YYYY-MM-DD HH:MM:SS`` text.
   A ``dateTime.iso8601`` value (zone-less, also app-local) is accepted as an equality criterion.
@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import re
 import xmlrpc.client
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
-APP_TIMEZONE = "America/New_York"
-APP_ZONE = ZoneInfo(APP_TIMEZONE)
+from ..wire import no_method_matching, xmlrpc_time
+
 MAX_LIMIT = 1000
 MAX_IN_VALUES = 1000
 _DATE_TYPES = ("Date", "DateTime")
@@ -67,15 +66,11 @@ def invalid_parameter(message: str) -> xmlrpc.client.Fault:
     return fault(12, "InvalidParameter", message)
 
 
-_JAVA_TYPES = {str: "java.lang.String", int: "java.lang.Integer", bool: "java.lang.Boolean",
-               float: "java.lang.Double", dict: "java.util.HashMap", list: "java.lang.Object[]",
-               datetime: "java.util.Date", xmlrpc.client.Binary: "[B"}
-
-
-def no_method_matching(params: tuple) -> xmlrpc.client.Fault:
-    """Keap's Java servlet resolves overloads by exact types; the key slot is a String too."""
-    names = ["java.lang.String"] + [_JAVA_TYPES.get(type(p), "java.lang.Object") for p in params]
-    return xmlrpc.client.Fault(0, "No method matching arguments: " + ", ".join(names))
+def no_method(params: tuple, *, key_slot: bool = True) -> xmlrpc.client.Fault:
+    """Fault 0 ``No method matching arguments: …``: Keap's Java servlet resolves overloads by exact
+    types. ``params`` are a method's arguments after the key slot (a String, or the call would not
+    have reached the method); ``key_slot=False``: the call's own arguments, key slot included."""
+    return xmlrpc.client.Fault(0, no_method_matching(("key", *params) if key_slot else params))
 
 
 def check_signature(params: tuple, *signatures: tuple[type, ...]) -> int:
@@ -83,24 +78,16 @@ def check_signature(params: tuple, *signatures: tuple[type, ...]) -> int:
     for index, signature in enumerate(signatures):
         if len(params) == len(signature) and all(type(p) is t for p, t in zip(params, signature)):
             return index
-    raise no_method_matching(params)
+    raise no_method(params)
 
 
 # --------------------------------------------------------------------------- dates
 
 
 def app_local(moment: datetime, ftype: str = "DateTime") -> datetime:
-    """The zone-less app-local datetime XML-RPC carries. A Date is a calendar day: no zone shift."""
-    if moment.tzinfo is None:
-        return moment
-    if ftype == "Date":
-        return moment.replace(tzinfo=None)
-    return moment.astimezone(APP_ZONE).replace(tzinfo=None)
-
-
-def from_app_local(naive: datetime) -> datetime:
-    """Aware UTC datetime of an app-local zone-less one (the inverse of :func:`app_local`)."""
-    return naive.replace(tzinfo=APP_ZONE).astimezone(timezone.utc)
+    """A field's datetime as XML-RPC carries it (:func:`keap_sandbox.wire.xmlrpc_time`): app-local and
+    zone-less; a ``Date`` field is a calendar day, not shifted."""
+    return xmlrpc_time(moment, date_only=ftype == "Date")
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y%m%dT%H:%M:%S", "%Y-%m-%d %H:%M",

@@ -1,4 +1,4 @@
-"""REST v1 endpoints of the CRM domain (shapes from keap-v1-openapi.yaml; conventions in :mod:`.rest_v1`).
+"""REST v1 endpoints of the CRM domain (shapes from keap-v1-openapi.yaml; conventions in :mod:`.v1`).
 
 Rendered from the same rows as v2 and XML-RPC, so ids agree across all three (ints here).
 ``since``/``until`` are inclusive and apply to: contacts ``last_updated`` (documented: LastUpdated),
@@ -19,12 +19,13 @@ import base64
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .dataset import CONTACT_CUSTOM_FIELDS
-from .rest_crm import (_applications_of_contact, _contact_name, _times, campaign_records,
-                       opportunity_records)
-from .rest_v1 import (V1, V1Error, v1_bool, v1_endpoint, v1_filter_window, v1_int, v1_order, v1_page, v1_time,
-                      v1_where_ints)
-from .rest_v2 import json_response
+from ..data.crm import contact_row
+from ..data.pools import CONTACT_CUSTOM_FIELDS
+from ..wire import parse_v2_time, to_ms, v1_day, v1_time, v1_time_of_v2
+from .crm_records import (actions, applications_of_contact, campaign_records, contact_name, crm_times,
+                          opportunity_records)
+from .v1 import V1, V1Error, v1_bool, v1_endpoint, v1_filter_window, v1_int, v1_order, v1_page, v1_where_ints
+from .v2 import json_response
 
 EMAIL_STATUS_V1 = {"UNENGAGED_MARKETABLE": "UnengagedMarketable", "SINGLE_OPT_IN": "SingleOptIn",
                    "DOUBLE_OPT_IN": "DoubleOptin", "CONFIRMED": "Confirmed",
@@ -43,16 +44,6 @@ _FULL_EXTRAS = ("custom_fields", "tag_ids", "origin", "relationships", "opt_in_r
 
 def _int(value) -> int | None:
     return None if value is None else int(value)
-
-
-def _iso_to_ms(text: str | None) -> int | None:
-    from .rest_v2 import parse_time_ms
-    return None if text is None else parse_time_ms(text)
-
-
-def _v1_iso(text: str | None) -> str | None:
-    """A v2 ``…Z`` timestamp in v1's ``…+0000`` form."""
-    return None if text is None else text[:-1] + "+0000"
 
 
 def _v1_source_type(value: str | None) -> str | None:
@@ -94,12 +85,12 @@ def v1_contact(c: dict) -> dict:
                        "zip_four": a["zip_four"], "country_code": a["country_code"]} for a in c["addresses"]],
         "social_accounts": [{"name": s.get("name"), "type": SOCIAL_TYPE_V1.get(s.get("type"), s.get("type"))}
                             for s in c["social_accounts"]],
-        "birthday": None if c["birth_date"] is None else c["birth_date"] + "T00:00:00.000+0000",
-        "anniversary": None if c["anniversary_date"] is None else c["anniversary_date"] + "T00:00:00.000+0000",
+        "birthday": v1_day(c["birth_date"]),
+        "anniversary": v1_day(c["anniversary_date"]),
         "spouse_name": c["spouse_name"], "website": c["website"], "time_zone": c["time_zone"],
         "preferred_locale": c["preferred_locale"], "source_type": _v1_source_type(c["source_type"]), "ScoreValue": c["score_value"],
-        "date_created": _v1_iso(c["create_time"]), "last_updated": _v1_iso(c["update_time"]),
-        "last_updated_utc_millis": _iso_to_ms(c["update_time"]),
+        "date_created": v1_time_of_v2(c["create_time"]), "last_updated": v1_time_of_v2(c["update_time"]),
+        "last_updated_utc_millis": parse_v2_time(c["update_time"]),
         "custom_fields": [{"id": int(cf["id"]), "content": cf["content"]} for cf in c["custom_fields"]],
         "tag_ids": [int(t) for t in c["tag_ids"]], "origin": c["origin"], "relationships": [],
         "opt_in_reason": first["opt_in_reason"] if first else None,
@@ -170,7 +161,7 @@ class V1Contacts:
         rows = [{"tag": {"id": a["GroupId"], "name": groups[a["GroupId"]]["GroupName"],
                          "category": categories.get(groups[a["GroupId"]].get("GroupCategoryId"))},
                  "date_applied": v1_time(a["DateCreated"])}
-                for a in sorted(_applications_of_contact(self.ds).get(cid, ()), key=lambda a: a["GroupId"])]
+                for a in sorted(applications_of_contact(self.ds).get(cid, ()), key=lambda a: a["GroupId"])]
         return v1_page(request, "tags", rows)
 
 
@@ -196,7 +187,6 @@ def v1_tags(ds):
 
 
 def v1_tagged_contacts(ds):
-    from .data_crm import contact_row
     known = {row["Id"] for row in ds.tables["ContactGroup"]}
 
     def handler(request: Request, tagId: str) -> Response:
@@ -242,7 +232,7 @@ def v1_companies(ds):
 
 def v1_users(ds):
     def user(row):
-        created, updated = _times(ds, "User", row["Id"])
+        created, updated = crm_times(ds, "User", row["Id"])
         return {"id": row["Id"], "given_name": row["FirstName"], "family_name": row["LastName"],
                 "middle_name": None, "preferred_name": None, "email_address": row["Email"],
                 "job_title": row.get("Title"), "company_name": None, "status": "Active", "partner": False,
@@ -251,7 +241,7 @@ def v1_users(ds):
                 "address": {"line1": row.get("StreetAddress1"), "line2": None, "locality": row.get("City"),
                             "region": row.get("State"), "zip_code": row.get("PostalCode"), "zip_four": None,
                             "country_code": "USA"},
-                "date_created": _v1_iso(created), "last_updated": _v1_iso(updated), "time_zone": None,
+                "date_created": v1_time_of_v2(created), "last_updated": v1_time_of_v2(updated), "time_zone": None,
                 "website": None, "global_user_id": row["Id"], "infusionsoft_id": row["Email"],
                 "created_by": None, "last_updated_by": None}
 
@@ -265,12 +255,12 @@ def v1_users(ds):
 
 
 def _file_descriptor(ds, row) -> dict:
-    created, updated = _times(ds, "FileBox", row["Id"])
+    created, updated = crm_times(ds, "FileBox", row["Id"])
     contact = row.get("ContactId")
     return {"id": row["Id"], "file_name": row["FileName"], "file_size": row["FileSize"], "public": bool(row["Public"]),
             "contact_id": contact, "category": "Attachments" if contact is not None else "Documents",
             "file_box_type": "Contact" if contact is not None else "Application", "created_by": None,
-            "date_created": _v1_iso(created), "last_updated": _v1_iso(updated), "remote_file_key": None,
+            "date_created": v1_time_of_v2(created), "last_updated": v1_time_of_v2(updated), "remote_file_key": None,
             "download_url": f"https://{ds.tenant_host}/Download?Id={row['Id']}"}
 
 
@@ -326,8 +316,8 @@ def v1_opportunities(ds):
     def opportunity(o: dict) -> dict:
         c, stage, user = o["contact"], o["stage"], o["user"]
         return {"id": int(o["id"]), "opportunity_title": o["opportunity_title"],
-                "next_action_date": _v1_iso(o["next_action_time"]), "next_action_notes": o["next_action_notes"],
-                "opportunity_notes": o["opportunity_notes"], "estimated_close_date": _v1_iso(o["estimated_close_time"]),
+                "next_action_date": v1_time_of_v2(o["next_action_time"]), "next_action_notes": o["next_action_notes"],
+                "opportunity_notes": o["opportunity_notes"], "estimated_close_date": v1_time_of_v2(o["estimated_close_time"]),
                 "include_in_forecast": int(o["include_in_forecast"]),
                 "projected_revenue_low": o["projected_revenue_low"], "projected_revenue_high": o["projected_revenue_high"],
                 "contact": None if c is None else {"id": int(c["id"]), "email": c["email"], "first_name": c["first_name"],
@@ -338,7 +328,7 @@ def v1_opportunities(ds):
                           | {"check_list_items": []}, "reasons": []},
                 "user": None if user is None else {"id": int(user["id"]), "first_name": user["first_name"],
                                                    "last_name": user["last_name"]},
-                "date_created": _v1_iso(o["created_time"]), "last_updated": _v1_iso(o["last_updated_time"]),
+                "date_created": v1_time_of_v2(o["created_time"]), "last_updated": v1_time_of_v2(o["last_updated_time"]),
                 "affiliate_id": int(o["affiliate_id"] or 0),
                 "custom_fields": [{"id": int(cf["id"]), "content": cf["content"]} for cf in o["custom_fields"]]}
 
@@ -360,7 +350,7 @@ def v1_opportunities(ds):
                            if (v["contact"] or {}).get(k))]
         key, desc = v1_order(p, {"next_action": lambda ov: (ov[1]["next_action_date"] or "", ov[1]["id"]),
                                  "opportunity_name": lambda ov: (ov[1]["opportunity_title"].lower(), ov[1]["id"]),
-                                 "contact_name": lambda ov: (_contact_name(ov[0]) or "", ov[1]["id"]),
+                                 "contact_name": lambda ov: (contact_name(ov[0]) or "", ov[1]["id"]),
                                  "date_created": lambda ov: (ov[1]["date_created"], ov[1]["id"])}, "date_created")
         return v1_page(request, "opportunities", [v for _, v in sorted(rows, key=key, reverse=desc)])
     return handler
@@ -381,16 +371,7 @@ def v1_stage_pipeline(ds):
 # --------------------------------------------------------------------------- tasks, notes, appointments
 
 
-def _actions(ds, kind: str) -> list[dict]:
-    return [row for row in ds.tables["ContactAction"] if row["ObjectType"] == kind]
-
-
-def _ms(moment) -> int | None:
-    return None if moment is None else round(moment.timestamp() * 1000)
-
-
 def v1_tasks(ds):
-    from .data_crm import contact_row
 
     def task(a: dict) -> dict:
         contact = contact_row(ds, a["ContactId"]) or {}
@@ -404,7 +385,7 @@ def v1_tasks(ds):
 
     def handler(request: Request) -> Response:
         p = request.query_params
-        rows = v1_filter_window(p, _actions(ds, "Task"), lambda a: _ms(a["LastUpdated"]))
+        rows = v1_filter_window(p, actions(ds, "Task"), lambda a: to_ms(a["LastUpdated"]))
         for name, test in (("completed", lambda a, v: ("CompletionDate" in a) == v),
                            ("has_due_date", lambda a, v: ("ActionDate" in a) == v)):
             wanted = v1_bool(p, name)
@@ -430,7 +411,7 @@ def v1_notes(ds):
 
     def handler(request: Request) -> Response:
         p = request.query_params
-        rows = _actions(ds, "Note")
+        rows = actions(ds, "Note")
         rows = v1_where_ints(p, rows, {"contact_id": "ContactId", "user_id": "UserID"})
         return v1_page(request, "notes", [note(a) for a in rows])
     return handler
@@ -444,7 +425,8 @@ def v1_appointments(ds):
 
     def handler(request: Request) -> Response:
         p = request.query_params
-        rows = v1_filter_window(p, _actions(ds, "Appointment"), lambda a: _ms(a.get("ActionDate")))
+        rows = v1_filter_window(p, actions(ds, "Appointment"), 
+                                 lambda a: None if a.get("ActionDate") is None else to_ms(a["ActionDate"]))
         contact = v1_int(p, "contact_id")
         if contact is not None:
             rows = [a for a in rows if a["ContactId"] == contact]
@@ -454,8 +436,8 @@ def v1_appointments(ds):
 
 def v1_campaigns(ds):
     def campaign(c: dict) -> dict:
-        return {"id": int(c["id"]), "name": c["name"], "locked": c["locked"], "date_created": _v1_iso(c["date_created"]),
-                "published_date": _v1_iso(c["published_date"]), "published_status": c["published_status"],
+        return {"id": int(c["id"]), "name": c["name"], "locked": c["locked"], "date_created": v1_time_of_v2(c["date_created"]),
+                "published_date": v1_time_of_v2(c["published_date"]), "published_status": c["published_status"],
                 "published_time_zone": None, "time_zone": None, "error_message": None, "created_by_global_id": None,
                 "active_contact_count": c["active_contact_count"],
                 "completed_contact_count": c["completed_contact_count"]}

@@ -5,7 +5,7 @@ Layout (Keap spreads these over accounts./api. hosts; the sandbox serves all fro
 * ``GET|POST /app/oauth/authorize`` — consent page and its form post (see :mod:`.auth`)
 * ``POST /token`` — code exchange and refresh-token rotation
 * ``/crm/...`` — the API behind a gateway check (Bearer token or ``X-Keap-API-Key``);
-  REST endpoints are registered in :mod:`.rest_routes`, XML-RPC is :mod:`.xmlrpc`
+  REST endpoints are registered in :mod:`.rest.routes`, XML-RPC is :mod:`.xmlrpc`
 * ``GET /sandbox/health`` — readiness probe and identity (sandbox-only, unauthenticated)
 * ``/sandbox/admin/faults`` and ``/sandbox/admin/quotas`` — fault injection and quota state
   (sandbox-only, unauthenticated; see :mod:`.admin`)
@@ -27,13 +27,14 @@ from starlette.routing import Route
 from .auth import OAuthEndpoints, TokenStore, authenticate, gateway_fault
 from .builds import parse_build
 from .consent import RedirectUris
-from .dataset import Dataset, iso_ms
+from .data.dataset import Dataset
 from .admin import admin_routes
 from .faults import FaultInjector, apply_fault, xmlrpc_method_of
 from .quotas import QuotaLimits, Quotas
-from .rest_routes import RestRouter, build_rest_router
-from .rest_v2 import ApiError
-from .xmlrpc import XmlRpcEndpoint
+from .rest.routes import RestRouter, build_rest_router
+from .rest.v2 import ApiError
+from .wire import iso_ms
+from .xmlrpc.endpoint import XmlRpcEndpoint
 
 # Keap documents /crm/xmlrpc/v1; its legacy-key migration pages use /crm/xmlrpc (keap-xmlrpc.md §1.2).
 XMLRPC_PATHS = frozenset({"/xmlrpc/v1", "/xmlrpc"})

@@ -2,7 +2,7 @@
 
 * :class:`SandboxServer` — context manager for tests and benches. ``mode="thread"`` runs uvicorn
   in this process (the dataset is then inspectable as ``server.dataset``); ``mode="process"``
-  launches ``python -m infusionsoft_assets.sandbox`` so the server does not share the client's GIL.
+  launches ``python -m keap_sandbox`` so the server does not share the client's GIL.
 * :func:`serve` — builds the dataset, binds, prints where it listens and which credentials to use,
   then serves until SIGINT/SIGTERM.
 
@@ -27,8 +27,9 @@ import uvicorn
 from .app import create_app
 from .builds import parse_build
 from .consent import RedirectUris
-from .dataset import Credentials, Dataset, default_now, iso_ms, to_ms
+from .data.dataset import Credentials, Dataset, default_now
 from .quotas import QuotaLimits
+from .wire import iso_ms, to_ms
 
 READY_TIMEOUT = 10.0  # seconds to wait for /sandbox/health once the socket is bound
 # Requests held by a ``timeout`` fault must not keep a stopping server alive.
@@ -238,7 +239,7 @@ class SandboxServer:
 
     # process mode -----------------------------------------------------------------------------
     def _command(self) -> list[str]:
-        return [sys.executable, "-m", "infusionsoft_assets.sandbox", "--host", self.host,
+        return [sys.executable, "-m", "keap_sandbox", "--host", self.host,
                 "--port", str(self.port), "--seed", str(self.seed), "--scale", str(self.scale),
                 "--now", iso_ms(to_ms(self.now)), "--access-token-ttl", str(self.access_token_ttl),
                 "--refresh-token-ttl", str(self.refresh_token_ttl), "--log-level", self.log_level,

@@ -1,7 +1,8 @@
 """Which REST handler answers a ``/crm`` path: exact list paths and ``{param}`` patterns, v1 and v2.
 
 Register endpoints in :func:`build_rest_router`. A handler is ``async (request, **path_params) -> Response``
-or a :class:`~.rest_v2.ListResource` (its ``handle(request)`` is used). Routes are GET unless registered
+or a :class:`~.v2.ListResource` (its ``handle(request)`` is used); list endpoints are declared as
+:class:`~.listing.ListEndpoint` and routed by :func:`.listing.register`. Routes are GET unless registered
 with ``methods=("POST",)`` etc.; a registered path called with another method answers 405.
 """
 
@@ -13,8 +14,10 @@ from typing import Any, Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .dataset import Dataset
-from .rest_v2 import CommissionProgramsResource, ContactsResource, ListResource
+from ..data.dataset import Dataset
+from . import affiliates, contacts, crm, ecommerce, v1_crm
+from .listing import register as register_list
+from .v2 import ListResource
 
 Handler = Callable[..., Awaitable[Response]]
 
@@ -65,12 +68,11 @@ class RestRouter:
 
 def build_rest_router(dataset: Dataset, keap_build: str | None = None) -> RestRouter:
     """Every REST endpoint: each domain module's ``register(router, dataset)`` adds its v2 and v1 routes.
-    ``keap_build`` (``YYYY-MM`` or None for the current build) hides later features (see :mod:`.builds`)."""
-    from . import rest_affiliates, rest_crm, rest_ecommerce  # they import RestRouter from here
-
+    ``keap_build`` (``YYYY-MM`` or None for the current build) hides later features (see
+    :mod:`keap_sandbox.builds`)."""
     router = RestRouter()
-    router.add("/rest/v2/contacts", ContactsResource(dataset, keap_build))
-    router.add("/rest/v2/affiliates/commissionPrograms", CommissionProgramsResource(dataset))
-    for domain in (rest_crm, rest_ecommerce, rest_affiliates):
+    contacts.register_list_endpoint(router, dataset, keap_build)
+    register_list(router, dataset, affiliates.COMMISSION_PROGRAMS)
+    for domain in (crm, v1_crm, ecommerce, affiliates):
         domain.register(router, dataset)
     return router

@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from .consent import ConsentForms, RedirectUris
-from .dataset import Credentials
+from .data.dataset import Credentials
 from .quotas import Principal
 
 CODE_TTL_SECONDS = 600  # authorization codes: single use, 10 minutes

@@ -1,23 +1,25 @@
 """XML-RPC read methods over ``ds.tables``: the generic DataService plus Contact/File/WebForm/Search.
 
 ``DataService`` works on **every** table in ``ds.tables``, whichever domain built it, with the field
-list and access rights of Keap's table schema (:mod:`.xmlrpc_query_schema`) and custom fields
-(``_Name``) declared by ``DataFormField`` rows. Query semantics live in :mod:`.xmlrpc_query`.
+list and access rights of Keap's table schema (:mod:`.schema`) and custom fields
+(``_Name``) declared by ``DataFormField`` rows. Query semantics live in :mod:`.query`.
 
 Values go out as Keap sends them: NULL fields omitted from structs, datetimes zone-less in the app's
-local time (:data:`~.xmlrpc_query.APP_TIMEZONE`), Date fields as midnight of their day.
+local time (:func:`keap_sandbox.wire.xmlrpc_time`), Date fields as midnight of their day.
 """
 
 from __future__ import annotations
 
 import base64
 import weakref
-import xmlrpc.client
+from datetime import datetime
 from collections import OrderedDict
 from typing import Any, Callable
 
-from . import xmlrpc_query as q
-from .xmlrpc_query_schema import CUSTOM_FIELD_FORM_IDS, TABLES
+from ..data.crm import contact_index
+from ..data.crm_activity import saved_search_rows
+from . import query as q
+from .schema import CUSTOM_FIELD_FORM_IDS, TABLES
 
 # DataFormField.DataType -> the XML-RPC type its `_Name` column behaves as.
 _CUSTOM_TYPES = {3: "Double", 4: "Double", 11: "Double", 12: "Integer", 13: "Date", 14: "DateTime",
@@ -55,7 +57,7 @@ class TableView:
         """Plain columns read the row; ``Contact.X`` on ContactGroupAssign joins the Contact row."""
         if "." in field and self.name == "ContactGroupAssign":
             column = field.split(".", 1)[1]
-            contacts = _contact_index(self.ds)
+            contacts = contact_index(self.ds)
             return lambda row: (contacts.get(row["ContactId"]) or {}).get(column)
         return lambda row: row.get(field)
 
@@ -63,7 +65,6 @@ class TableView:
         """The Python type rows hold for a field (a joined String column may hold a datetime)."""
         ftype = self.field_type(field)
         if ftype in ("Date", "DateTime") or field in ("Contact.LastUpdated", "Contact.Birthday"):
-            from datetime import datetime
             return datetime
         return {"Id": int, "Integer": int, "Long": int, "Double": float, "Boolean": bool}.get(ftype, str)
 
@@ -138,13 +139,6 @@ def _custom_fields(ds, table: str) -> dict[str, tuple[str, str]]:
             for f in ds.tables.get("DataFormField", ()) if f.get("FormId") == form_id}
 
 
-def _contact_index(ds) -> dict[int, dict]:
-    index = ds.collections.get("_contact_by_id")
-    if index is None:
-        index = ds.collections["_contact_by_id"] = {row["Id"]: row for row in ds.tables.get("Contact", ())}
-    return index
-
-
 # --------------------------------------------------------------------------- DataService
 
 
@@ -191,7 +185,7 @@ def data_load(ds, params: tuple) -> dict:
 
 def _find_by_id(ds, view: TableView, record_id: int) -> dict | None:
     if view.name == "Contact":
-        return _contact_index(ds).get(record_id)
+        return contact_index(ds).get(record_id)
     index = ds.collections.setdefault("_id_index", {})
     by_id = index.get(view.name)
     if by_id is None:
@@ -307,8 +301,6 @@ def search_results(ds, params: tuple) -> list[dict]:
 
 
 def _search_page(ds, search_id: int, page: int) -> list[dict]:
-    from .data_crm import saved_search_rows
-
     if page < 0:
         return []
     start = page * SAVED_SEARCH_PAGE_SIZE
