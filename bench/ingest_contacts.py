@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 
 from infusionsoft_assets.catalog import REPORTS_BY_NAME
-from infusionsoft_assets.catalog.fetch import window_params
+from infusionsoft_assets.catalog.fetch import v2_time
 from infusionsoft_assets.dates import utc_today
 from keap_sandbox.server import SandboxServer
 
@@ -55,8 +55,8 @@ def bare_loop(base_url: str, api_key: str, params: dict) -> tuple[int, int]:
         body = session.get(base_url + "/crm/rest/v2/contacts", params=query,
                            headers={"X-Keap-API-Key": api_key}, timeout=120).json()
         calls += 1
-        rows += len(body["contacts"])
-        if not body.get("next_page_token") or not body["contacts"]:
+        rows += len(body.get("contacts", []))
+        if not body.get("next_page_token") or not body.get("contacts"):
             return rows, calls
         query = {**query, "page_token": body["next_page_token"]}
 
@@ -72,7 +72,10 @@ def main() -> None:
     first = last - timedelta(days=args.days - 1)
     start = datetime.combine(first, dtime(), tzinfo=timezone.utc)
     end = datetime.combine(last + timedelta(days=1), dtime(), tzinfo=timezone.utc)
-    params = {**spec.params, **window_params(spec, start, end)}
+    since, until = spec.source.window
+    # the same request the asset makes: its fixed parameters, fields derived from its columns, its window
+    params = {**spec.source.params, "fields": spec.fields_param(),
+              "filter": f"{since}=={v2_time(start)};{until}=={v2_time(end)}"}
 
     with SandboxServer(seed=11, scale=args.scale, mode="process") as sandbox, \
             tempfile.TemporaryDirectory() as tmp:

@@ -3,6 +3,7 @@
   infusionsoft-assets sandbox [--host H] [--port P] [--seed N] [--scale N] ... a local Keap (--help)
   infusionsoft-assets auth login [--port P] [--no-browser]                     OAuth consent -> token file
   infusionsoft-assets auth status                                              credential, app, token expiry
+  infusionsoft-assets reports                                                  the catalog and the instances
   infusionsoft-assets materialize REPORT... (--date D | --days-back N | --start S --end E)
   infusionsoft-assets runs [clear [RUN_ID...] [--force]]                       runs that are not finished
   infusionsoft-assets demo                                                     the whole thing on the sandbox
@@ -151,24 +152,40 @@ def cmd_materialize(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _preflight(report_names: list[str], first: date, last: date, settings) -> None:
-    """Everything that can be checked before a run exists: reports, dates, warehouse, credentials."""
-    from .catalog import REPORTS_BY_NAME, Dates
+def _instances(settings, command: str):
+    from .catalog import REPORTS_BY_NAME, InstancesError, load_instances
+
+    try:
+        return load_instances(settings.reports_file, REPORTS_BY_NAME)
+    except InstancesError as exc:
+        raise UsageError(f"{command}: {exc}") from None
+
+
+def _preflight(names: list[str], first: date, last: date, settings) -> list:
+    """Everything that can be checked before a run exists: report instances, dates, warehouse, credentials."""
+    from .catalog import DEFAULT_FILE, Dates
     from .dates import utc_today
     from .keap import KeapError
     from .keap.account import credentials as build_credentials
     from .keap.auth import OAuthCredentials
     from .storage import Warehouse, WarehouseError
 
-    unknown = [n for n in report_names if n not in REPORTS_BY_NAME]
+    by_asset = {i.asset: i for i in _instances(settings, "materialize")}
+    unknown = [n for n in names if n not in by_asset]
     if unknown:
-        raise UsageError(f"materialize: unknown report(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(REPORTS_BY_NAME))}")
+        raise UsageError(f"materialize: no report instance {', '.join(unknown)} in {settings.reports_file or DEFAULT_FILE}"
+                         f" (it has: {', '.join(sorted(by_asset)) or 'none'}); `infusionsoft-assets reports` lists "
+                         "the catalog and the instances")
     today = utc_today()
-    for name in report_names:
-        if REPORTS_BY_NAME[name].dates is Dates.SNAPSHOT and (first, last) != (today, today):
-            raise UsageError(f"materialize: {name} is a snapshot report (Keap gives current state only): only "
-                             f"today's partition ({today}) can be taken, not {first}..{last}. Use --date {today}.")
+    for name in names:
+        instance = by_asset[name]
+        if instance.dates is not Dates.RANGE and (first, last) != (today, today):
+            raise UsageError(f"materialize: {name} is a {instance.dates.value} report (Keap gives current state "
+                             f"only): only today's partition ({today}) can be taken, not "
+                             f"{first if first == last else f'{first}..{last}'}. Use --date {today}.")
+        if instance.dates is not Dates.RANGE and today < settings.snapshot_start_date:
+            raise UsageError(f"materialize: {name}: snapshot partitions start at {settings.snapshot_start_date} "
+                             "(INFUSIONSOFT_SNAPSHOT_START_DATE)")
     try:
         Warehouse(settings.warehouse_path).check_writable()
     except WarehouseError as exc:
@@ -184,43 +201,79 @@ def _preflight(report_names: list[str], first: date, last: date, settings) -> No
                              "`infusionsoft-assets auth login` first")
     except KeapError as exc:
         raise UsageError(f"materialize: {exc}") from None
+    return [by_asset[n] for n in names]
 
 
-def materialize(report_names: list[str], first: date, last: date, settings=None) -> bool:
-    """Run each report's job (range or snapshot) through Dagster for an inclusive day range, one run each.
+def materialize(names: list[str], first: date, last: date, settings=None) -> bool:
+    """Materialize report instances through Dagster for an inclusive day range: the range reports in one run
+    (each fetches the window once), the snapshot and lookup reports in another.
 
     Runs left behind by dead processes are released first; while a run waits for a pool slot or a step
     retry, a watcher reports who holds the pool and honours Ctrl-C / SIGTERM (:mod:`.run_watch`)."""
     import dagster as dg
 
-    from .catalog import REPORTS_BY_NAME, Dates
+    from .catalog import Dates
     from .definitions import RANGE_JOB, SNAPSHOT_JOB, build_definitions
     from .instance import open_instance
     from .run_watch import RunWatch, say_stderr
     from .stuck_runs import process_tags, reap_dead_runs
 
     settings = settings or _settings()
-    _preflight(report_names, first, last, settings)
+    chosen = _preflight(names, first, last, settings)
     defs = build_definitions(settings)
     instance = open_instance()
     reap_dead_runs(instance, say_stderr)
     quiet = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     span = first.isoformat() if first == last else f"{first}..{last}"
     ok = True
-    for name in report_names:
-        job = RANGE_JOB if REPORTS_BY_NAME[name].dates is Dates.RANGE else SNAPSHOT_JOB
+    for job, group in ((RANGE_JOB, [i.asset for i in chosen if i.dates is Dates.RANGE]),
+                       (SNAPSHOT_JOB, [i.asset for i in chosen if i.dates is not Dates.RANGE])):
+        if not group:
+            continue
         run_id = str(uuid.uuid4())
-        with RunWatch(instance, run_id, settings.pool, f"report {name}, partition {span}") as watch:
+        what = f"report {group[0]}{f' and {len(group) - 1} more' if len(group) > 1 else ''}, partition {span}"
+        with RunWatch(instance, run_id, settings.pool, what) as watch:
             result = defs.resolve_job_def(job).execute_in_process(
-                instance=instance, asset_selection=[dg.AssetKey(name)], raise_on_error=False, run_config=quiet,
-                run_id=run_id, tags={"dagster/asset_partition_range_start": first.isoformat(),
-                                     "dagster/asset_partition_range_end": last.isoformat(), **process_tags()})
+                instance=instance, asset_selection=[dg.AssetKey(n) for n in group], raise_on_error=False,
+                run_config=quiet, run_id=run_id,
+                tags={"dagster/asset_partition_range_start": first.isoformat(),
+                      "dagster/asset_partition_range_end": last.isoformat(), **process_tags()})
         if watch.signalled:
-            print(f"{name} {span}: interrupted by {signal.Signals(watch.signalled).name} (run {run_id})")
+            print(f"{what}: interrupted by {signal.Signals(watch.signalled).name} (run {run_id})")
             raise KeyboardInterrupt
+        failed = {e.step_key: e.step_failure_data.error.message.splitlines()[0]
+                  for e in result.all_events if e.is_step_failure}
+        for name in group:
+            print(f"{name} {span}: {'FAILED: ' + failed[name] if name in failed else 'ok'} ({job}, run {run_id})")
         ok = ok and result.success
-        print(f"{name} {span}: {'ok' if result.success else 'FAILED'} ({job}, run {run_id})")
     return ok
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    """The catalog (every report, its Domo name, source, dates and parameters) and the instances of the
+    current reports file."""
+    from .catalog import DEFAULT_FILE, REPORTS
+
+    print("Reports of the catalog (each instance of a report is one asset and one table keap.<asset>):\n")
+    print(f"{'report':<34} {'dates':<9} {'parameters':<42} Domo report / source")
+    for spec in REPORTS:
+        params = []
+        if spec.fan_out:
+            fan = spec.fan_out
+            how = ("default all" if fan.default_all else "or all" if (fan.all_from or fan.all_unfiltered)
+                   else "required")
+            params.append(f"{fan.param} ({how})")
+        params += [f"{o.name} ({'required' if o.required else 'optional'})" for o in spec.options]
+        print(f"{spec.name:<34} {spec.dates.value:<9} {', '.join(params) or '-':<42} {spec.domo_report} / "
+              f"{spec.source.label}")
+    settings = _settings()
+    instances = _instances(settings, "reports")
+    print(f"\nInstances in {settings.reports_file or DEFAULT_FILE} (INFUSIONSOFT_REPORTS_FILE):\n")
+    for i in instances:
+        schedule = (f"cron {i.schedule.cron}" + (f", {i.schedule.days_back} days back" if i.schedule.days_back
+                                                 else "")) if i.schedule else "default schedule"
+        print(f"  {i.asset:<34} {i.spec.name:<34} {i.describe_params():<30} {schedule}")
+    return 0
 
 
 # -- runs ---------------------------------------------------------------------------------------------
@@ -279,7 +332,8 @@ def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[P
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     duckdb_path = (DEMO_DIR / "infusionsoft.duckdb").resolve()
     # Keap's own limits, enforced: the demo meets the throttles a real account would.
-    with SandboxServer(seed=seed, scale=scale, mode="process", quotas=QuotaLimits()) as sandbox:
+    with SandboxServer(seed=seed, scale=scale, mode="process", quotas=QuotaLimits(),
+                       reports_file=(DEMO_DIR / "reports.yaml").resolve()) as sandbox:
         creds = sandbox.credentials
         os.environ.update({
             "INFUSIONSOFT_API_URL": sandbox.base_url,
@@ -287,6 +341,8 @@ def sandbox_session(seed: int, scale: int, callback_port: int = 0) -> Iterator[P
             "INFUSIONSOFT_CLIENT_SECRET": creds.client_secret,
             "INFUSIONSOFT_TOKEN_FILE": str((DEMO_DIR / "tokens.json").resolve()),
             "INFUSIONSOFT_DUCKDB_PATH": str(duckdb_path),
+            # every report of the catalog, with targets that exist in the sandbox's data
+            "INFUSIONSOFT_REPORTS_FILE": str(sandbox.reports_file),
         })
         os.environ.pop("INFUSIONSOFT_API_KEY", None)
         print(f"Sandbox Keap at {sandbox.base_url} (seed {seed}, {scale} contacts)")
@@ -339,15 +395,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .dates import utc_today
     from .storage import Warehouse
 
+    from .catalog import Dates
+
     with sandbox_session(args.seed, args.scale, args.callback_port) as duckdb_path:
+        settings = _settings()
+        instances = _instances(settings, "demo")
         today = utc_today()
-        ok = materialize(["contacts"], today - timedelta(days=3), today - timedelta(days=1))
-        ok = materialize(["affiliate_programs"], today, today) and ok
-    print(f"\nRows in {duckdb_path}:")
+        print(f"Materializing {len(instances)} report instances from {settings.reports_file}: range reports for "
+              "the 3 complete days before today, snapshot and lookup reports for today")
+        ok = materialize([i.asset for i in instances if i.dates is Dates.RANGE], today - timedelta(days=3),
+                         today - timedelta(days=1), settings=settings)
+        ok = materialize([i.asset for i in instances if i.dates is not Dates.RANGE], today, today,
+                         settings=settings) and ok
+    print(f"\nRows per report in {duckdb_path}:")
     for table, by_day in Warehouse(duckdb_path).rows_per_day().items():
-        print(f"  keap.{table}: {sum(by_day.values())} rows")
-        for day, n in by_day.items():
-            print(f"    {day}: {n}")
+        days = ", ".join(f"{day:%m-%d}: {n}" for day, n in by_day.items())
+        print(f"  keap.{table:<36} {sum(by_day.values()):>6} rows  ({days})")
     return 0 if ok else 1
 
 
@@ -370,14 +433,20 @@ def build_parser() -> argparse.ArgumentParser:
     status_p = auth.add_parser("status", help="which credential and app, token expiry and last refresh")
     status_p.set_defaults(func=cmd_auth_status)
 
-    mat = sub.add_parser("materialize", help="materialize reports through Dagster for chosen dates")
-    mat.add_argument("reports", nargs="+")
+    mat = sub.add_parser("materialize", help="materialize report instances through Dagster for chosen dates",
+                         description="Materialize report instances (assets) through Dagster. The names are the "
+                                     "assets of the reports file (INFUSIONSOFT_REPORTS_FILE); "
+                                     "`infusionsoft-assets reports` lists them and the catalog.")
+    mat.add_argument("reports", nargs="+", metavar="REPORT", help="report instance (asset) names")
     group = mat.add_mutually_exclusive_group()
     group.add_argument("--date", help="a specific day, YYYY-MM-DD")
     group.add_argument("--days-back", type=int, help="the N complete days before today")
     mat.add_argument("--start", help="a day (YYYY-MM-DD) or days back (0 = today)")
     mat.add_argument("--end", help="a day (YYYY-MM-DD) or days back (0 = today)")
     mat.set_defaults(func=cmd_materialize)
+
+    reports = sub.add_parser("reports", help="the catalog of reports and the instances of the reports file")
+    reports.set_defaults(func=cmd_reports)
 
     runs = sub.add_parser("runs", help="unfinished runs, and whether their process lives; `runs clear` frees "
                                        "the slots of runs whose process is gone")

@@ -9,7 +9,7 @@ from datetime import date
 import dagster as dg
 
 from .assets import build_report_asset, daily_partitions
-from .catalog import REPORTS, Dates
+from .catalog import REPORTS_BY_NAME, Dates, InstancesError, ReportInstance, load_instances
 from .dates import days_back, utc_today
 from .keap import AuthError, OAuthCredentials
 from .resources import KeapResource, keap_resource, warehouse_resource
@@ -41,44 +41,49 @@ def keepalive_job() -> None:
     refresh_keap_token()
 
 
-def build_definitions(settings: Settings | None = None, *, resources: dict | None = None) -> dg.Definitions:
+def build_definitions(settings: Settings | None = None, *, resources: dict | None = None,
+                      instances: tuple[ReportInstance, ...] | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
+    if instances is None:
+        instances = load_instances(settings.reports_file, REPORTS_BY_NAME)
     start, pool, sandbox = settings.start_date, settings.pool, settings.sandbox
-    partitions = daily_partitions(start)
-    assets = [build_report_asset(spec, partitions, pool, sandbox=sandbox) for spec in REPORTS]
-    range_names = [spec.name for spec in REPORTS if spec.dates is Dates.RANGE]
-    snapshot_names = [spec.name for spec in REPORTS if spec.dates is Dates.SNAPSHOT]
+    range_partitions = daily_partitions(start)
+    snapshot_partitions = daily_partitions(settings.snapshot_start_date)
+    assets = [build_report_asset(i, range_partitions if i.dates is Dates.RANGE else snapshot_partitions, pool,
+                                 sandbox=sandbox, peers=instances) for i in instances]
+    ranged = [i for i in instances if i.dates is Dates.RANGE]
+    current = [i for i in instances if i.dates is not Dates.RANGE]
     resources = resources or {"keap": keap_resource(settings), "warehouse": warehouse_resource(settings)}
     job_tags = {"infusionsoft/sandbox": "true"} if sandbox else {}
+    jobs: list = [keepalive_job]
+    schedules: list = []
 
-    range_job = dg.define_asset_job(
-        RANGE_JOB, selection=dg.AssetSelection.assets(*range_names), tags=job_tags,
-        description="Range reports (windowed by the API). A multi-day selection runs as one run.")
-    snapshot_job = dg.define_asset_job(
-        SNAPSHOT_JOB, selection=dg.AssetSelection.assets(*snapshot_names),
-        tags=job_tags, description="Snapshot reports (current state); only today's partition can be taken.")
-
-    @dg.schedule(job=range_job, cron_schedule="0 6 * * *", execution_timezone="UTC",
-                 name="range_reports_lookback", default_status=dg.DefaultScheduleStatus.STOPPED)
-    def range_lookback(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        """Re-pull the last INFUSIONSOFT_LOOKBACK_DAYS complete days every morning, as one run.
-
-        Days before the start date are left out here (a schedule must not fail on them)."""
-        days = days_back(settings.lookback_days(), today=utc_today(context.scheduled_execution_time),
-                         earliest=date.min)
-        first = max(days.first, start)
-        if first > days.last:
-            return dg.SkipReason(f"no complete day since the start date {start} yet")
-        return dg.RunRequest(
-            run_key=f"lookback@{context.scheduled_execution_time:%Y-%m-%d}",
-            tags={"dagster/asset_partition_range_start": first.isoformat(),
-                  "dagster/asset_partition_range_end": days.last.isoformat()})
-
-    @dg.schedule(job=snapshot_job, cron_schedule="0 6 * * *", execution_timezone="UTC",
-                 name="snapshot_reports_daily", default_status=dg.DefaultScheduleStatus.STOPPED)
-    def snapshot_daily(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        today = utc_today(context.scheduled_execution_time).isoformat()
-        return dg.RunRequest(run_key=f"snapshot@{today}", partition_key=today)
+    kinds = (  # (job, its instances, what it is, its default schedule)
+        (RANGE_JOB, ranged, "Range reports (windowed by the API). A multi-day selection runs as one run.",
+         lambda job, keys: _lookback_schedule("range_reports_lookback", job, keys, settings, "0 6 * * *", None)),
+        (SNAPSHOT_JOB, current, "Snapshot and lookup reports (current state); only today's partition can be taken.",
+         lambda job, keys: _today_schedule("snapshot_reports_daily", job, keys, "0 6 * * *")),
+    )
+    for name, members, description, default_schedule in kinds:
+        if not members:
+            continue
+        job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*[i.asset for i in members]),
+                                  tags=job_tags, description=description)
+        jobs.append(job)
+        defaults = [dg.AssetKey(i.asset) for i in members if i.schedule is None]
+        if defaults:
+            schedules.append(default_schedule(job, defaults))
+    for instance in instances:  # an instance with its own schedule, as a Domo data set has
+        if instance.schedule is None:
+            continue
+        job = dg.define_asset_job(f"{instance.asset}_job", selection=dg.AssetSelection.assets(instance.asset),
+                                  tags=job_tags, description=f"The {instance.asset} report instance alone.")
+        jobs.append(job)
+        key = [dg.AssetKey(instance.asset)]
+        schedules.append(
+            _lookback_schedule(f"{instance.asset}_schedule", job, key, settings, instance.schedule.cron,
+                               instance.schedule.days_back) if instance.dates is Dates.RANGE else
+            _today_schedule(f"{instance.asset}_schedule", job, key, instance.schedule.cron))
 
     keepalive = dg.ScheduleDefinition(
         name="keap_token_keepalive_daily", job=keepalive_job, cron_schedule="0 5 * * *",
@@ -86,6 +91,7 @@ def build_definitions(settings: Settings | None = None, *, resources: dict | Non
         execution_fn=lambda context: keepalive_request(settings, context.scheduled_execution_time.timestamp()),
         description=f"Refreshes the OAuth tokens when no run has for {KEEPALIVE_AFTER_DAYS} days "
                     "(Keap's refresh tokens lapse after 45 idle days).")
+    schedules.append(keepalive)
 
     @dg.sensor(name="keap_stuck_runs", minimum_interval_seconds=60,
                default_status=dg.DefaultSensorStatus.RUNNING,
@@ -96,9 +102,42 @@ def build_definitions(settings: Settings | None = None, *, resources: dict | Non
         summary, told = watch_pool(context.instance, pool, told, time.time())
         return dg.SensorResult(skip_reason=summary, cursor=json.dumps(told))
 
-    return dg.Definitions(assets=assets, jobs=[range_job, snapshot_job, keepalive_job],
-                          schedules=[range_lookback, snapshot_daily, keepalive], sensors=[stuck_runs_sensor],
+    return dg.Definitions(assets=assets, jobs=jobs, schedules=schedules, sensors=[stuck_runs_sensor],
                           resources=resources)
+
+
+def _lookback_schedule(name: str, job, keys: list[dg.AssetKey], settings: Settings, cron: str,
+                       days_back_n: int | None) -> dg.ScheduleDefinition:
+    """Re-pull the last N complete days (INFUSIONSOFT_LOOKBACK_DAYS, or the instance's own days_back) as one
+    run, catching late updates. Days before the start date are left out (a schedule must not fail on them)."""
+    start = settings.start_date
+
+    def evaluate(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        n = days_back_n or settings.lookback_days()
+        days = days_back(n, today=utc_today(context.scheduled_execution_time), earliest=date.min)
+        first = max(days.first, start)
+        if first > days.last:
+            return dg.SkipReason(f"no complete day since the start date {start} yet")
+        return dg.RunRequest(
+            run_key=f"{name}@{context.scheduled_execution_time:%Y-%m-%dT%H:%M}", asset_selection=keys,
+            tags={"dagster/asset_partition_range_start": first.isoformat(),
+                  "dagster/asset_partition_range_end": days.last.isoformat()})
+
+    return dg.ScheduleDefinition(name=name, job=job, cron_schedule=cron, execution_timezone="UTC",
+                                 execution_fn=evaluate, default_status=dg.DefaultScheduleStatus.STOPPED,
+                                 description=_lookback_schedule.__doc__)
+
+
+def _today_schedule(name: str, job, keys: list[dg.AssetKey], cron: str) -> dg.ScheduleDefinition:
+    """Take today's snapshot of snapshot and lookup reports."""
+
+    def evaluate(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        today = utc_today(context.scheduled_execution_time).isoformat()
+        return dg.RunRequest(run_key=f"{name}@{today}", partition_key=today, asset_selection=keys)
+
+    return dg.ScheduleDefinition(name=name, job=job, cron_schedule=cron, execution_timezone="UTC",
+                                 execution_fn=evaluate, default_status=dg.DefaultScheduleStatus.STOPPED,
+                                 description=_today_schedule.__doc__)
 
 
 def keepalive_request(settings: Settings, now: float) -> dg.RunRequest | dg.SkipReason:
@@ -142,8 +181,8 @@ def watch_pool(instance: dg.DagsterInstance, pool: str, told: dict[str, float],
 def _load() -> dg.Definitions:
     try:
         return build_definitions()
-    except SettingsError as exc:
-        raise SettingsError(f"infusionsoft-assets settings are not valid:\n{exc}") from None
+    except (SettingsError, InstancesError) as exc:
+        raise type(exc)(f"infusionsoft-assets cannot load its definitions:\n{exc}") from None
 
 
 defs = _load()

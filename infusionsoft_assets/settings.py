@@ -25,6 +25,9 @@ PREFIX = "INFUSIONSOFT_"
 DEFAULT_DUCKDB_PATH = "data/infusionsoft.duckdb"
 DEFAULT_START_DATE = date(2015, 1, 1)
 DEFAULT_LOOKBACK_DAYS = 3
+#: Snapshot and lookup reports can only take today; their partitions start here, not at START_DATE, so
+#: the UI does not show thousands of days that can never be filled.
+DEFAULT_SNAPSHOT_START_DATE = date(2026, 11, 1)
 
 
 class SettingsError(ValueError):
@@ -41,6 +44,8 @@ class Settings(BaseModel):
     token_file: str = DEFAULT_TOKEN_FILE
     duckdb_path: str = DEFAULT_DUCKDB_PATH
     start_date: date = DEFAULT_START_DATE
+    snapshot_start_date: date = DEFAULT_SNAPSHOT_START_DATE
+    reports_file: str | None = None
     lookback_days_raw: str = str(DEFAULT_LOOKBACK_DAYS)
 
     _from_env: frozenset[str] = PrivateAttr(default=frozenset())
@@ -57,14 +62,14 @@ class Settings(BaseModel):
             raise ValueError(f"{value!r} has a port that is not a number") from None
         return api_origin(value)
 
-    @field_validator("client_id", "token_file", "duckdb_path")
+    @field_validator("client_id", "token_file", "duckdb_path", "reports_file")
     @classmethod
     def _not_blank(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
             raise ValueError("is empty")
         return value.strip() if value else value
 
-    @field_validator("start_date", mode="before")
+    @field_validator("start_date", "snapshot_start_date", mode="before")
     @classmethod
     def _day(cls, value: object) -> object:
         if isinstance(value, str):
@@ -74,7 +79,7 @@ class Settings(BaseModel):
                 raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
         return value
 
-    @field_validator("start_date")
+    @field_validator("start_date", "snapshot_start_date")
     @classmethod
     def _not_future(cls, value: date) -> date:
         if value > utc_today():

@@ -13,12 +13,12 @@ import duckdb
 import pytest
 
 from infusionsoft_assets.assets import build_report_asset, daily_partitions
-from infusionsoft_assets.catalog import REPORTS_BY_NAME
+from infusionsoft_assets.catalog import instance
 from infusionsoft_assets.dates import utc_today
 
 PARTITIONS = daily_partitions(date(2015, 1, 1))
-CONTACTS = build_report_asset(REPORTS_BY_NAME["contacts"], PARTITIONS, pool="keap_test")
-PROGRAMS = build_report_asset(REPORTS_BY_NAME["affiliate_programs"], PARTITIONS, pool="keap_test")
+CONTACTS = build_report_asset(instance("contacts"), PARTITIONS, pool="keap_test")
+PROGRAMS = build_report_asset(instance("affiliate_programs"), PARTITIONS, pool="keap_test")
 
 
 def day_start(d: date) -> datetime:
@@ -129,7 +129,7 @@ def test_a_credential_outside_the_assets_pool_is_warned_about(sandbox, dagster_i
                 if r.level >= 30 and "pool" in r.user_message]
 
     assert any(keap_resource.pool in w for w in warnings_of(CONTACTS))  # defined in pool keap_test
-    matching = build_report_asset(REPORTS_BY_NAME["contacts"], PARTITIONS, pool=keap_resource.pool)
+    matching = build_report_asset(instance("contacts"), PARTITIONS, pool=keap_resource.pool)
     assert warnings_of(matching) == []
 
 

@@ -60,3 +60,36 @@ def test_specs_are_consistent():
     assert len(names) == len(set(names))
     for spec in REPORTS:
         assert set(spec.primary_key) <= {c.name for c in spec.columns}
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ({"amount": 12345, "currency_code": "USD", "formatted_amount": "$123.45"}, "123.45"),
+    ({"amount": 12345, "currency_code": "JPY"}, "12345"),
+    ({"amount": 12345, "currency_code": "BHD"}, "12.345"),
+    ({"amount": -990, "currency_code": "eur"}, "-9.90"),
+    (19.99, "19.99"),
+    ("5", "5"),
+])
+def test_money_is_major_units_by_the_currency_exponent(raw, expected):
+    from decimal import Decimal
+
+    from infusionsoft_assets.catalog.spec import money
+
+    assert money(raw) == Decimal(expected)
+
+
+def test_the_fields_parameter_comes_from_the_columns():
+    fields = REPORTS_BY_NAME["contacts"].fields_param().split(",")
+    assert fields[0] == "id" and len(fields) == len(set(fields))
+    for needed in ("company", "email_addresses", "addresses", "phone_numbers", "update_time", "custom_fields",
+                   "tag_ids"):
+        assert needed in fields
+    assert not any(f.startswith("__") for f in fields)
+
+
+def test_every_report_names_its_domo_report_once_and_range_reports_have_windows():
+    domo = [spec.domo_report for spec in REPORTS]
+    assert len(domo) == len(set(domo))
+    for spec in REPORTS:
+        if spec.dates.value == "range":
+            assert spec.source.window and spec.partition_field, spec.name

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from infusionsoft_assets.assets import build_report_asset, daily_partitions
-from infusionsoft_assets.catalog import REPORTS_BY_NAME
+from infusionsoft_assets.catalog import instance as report_instance
 from infusionsoft_assets.dates import utc_today
 from infusionsoft_assets.keap import (ApiKeyCredentials, AuthError, KeapClient, QuotaExhausted, RetrySettings,
                                       TokenStore, TransientError)
@@ -100,7 +100,7 @@ def test_a_spent_daily_quota_is_final_and_names_the_reset(sandbox, faults):
 def test_the_asset_fails_at_once_when_the_quota_is_spent(sandbox, faults, keap_resource, warehouse_resource):
     requests.post(sandbox.base_url + "/sandbox/admin/quotas", json={"enforce": True, "oauth_per_day": 0},
                   timeout=10)
-    asset = build_report_asset(REPORTS_BY_NAME["contacts"], daily_partitions(date(2015, 1, 1)), "keap_test")
+    asset = build_report_asset(report_instance("contacts"), daily_partitions(date(2015, 1, 1)), "keap_test")
     day = (utc_today() - timedelta(days=1)).isoformat()
     with dg.instance_for_test() as instance:
         result = dg.materialize([asset], instance=instance, partition_key=day, raise_on_error=False,

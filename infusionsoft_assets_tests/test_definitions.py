@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from infusionsoft_assets.catalog import REPORTS
+from infusionsoft_assets.catalog import DEFAULT_FILE, REPORTS_BY_NAME, load_instances
 from infusionsoft_assets.definitions import build_definitions
 from infusionsoft_assets.keap.account import credential_pool
 from infusionsoft_assets.resources import keap_resource
@@ -17,7 +17,8 @@ def test_every_spec_is_an_asset_and_the_location_loads():
     defs = build_definitions()
     dg.Definitions.validate_loadable(defs)
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {spec.name for spec in REPORTS} == {"contacts", "affiliate_programs"}
+    assert keys == {i.asset for i in load_instances(DEFAULT_FILE, REPORTS_BY_NAME)}
+    assert {"contacts", "affiliate_programs", "affiliate_commissions", "invoice_payments"} <= keys
     assert {j for j in ("range_reports_job", "snapshot_reports_job") if defs.resolve_job_def(j)}
     contacts = defs.resolve_assets_def("contacts")
     assert contacts.backfill_policy == dg.BackfillPolicy.single_run()
@@ -39,7 +40,8 @@ def test_pool_is_per_credential_and_hides_the_key(monkeypatch):
     assert "secret-key" not in credential_pool(None, "secret-key")
     monkeypatch.setenv("INFUSIONSOFT_CLIENT_ID", "client-a")
     defs = build_definitions()
-    assert {defs.resolve_assets_def(s.name).op.pool for s in REPORTS} == {credential_pool("client-a", None)}
+    assert {a.op.pool for a in defs.assets if isinstance(a, dg.AssetsDefinition)} == {
+        credential_pool("client-a", None)}
 
 
 def test_secrets_reach_the_resource_as_env_var_names(monkeypatch):
@@ -93,8 +95,7 @@ def test_lookback_stops_at_the_start_date_and_skips_before_it(monkeypatch):
 
 def test_every_report_asset_carries_the_retry_policy_for_unexpected_errors():
     defs = build_definitions()
-    for spec in REPORTS:
-        asset = defs.resolve_assets_def(spec.name)
+    for asset in defs.assets:
         policy = asset.op.retry_policy
         assert policy is not None and policy.max_retries >= 1 and policy.jitter is not None
         assert "retry_policy" in asset.metadata_by_key[asset.key]  # said on the asset in the UI
@@ -118,4 +119,5 @@ def test_a_bad_lookback_fails_the_schedule_naming_the_variable_not_the_location(
                                     repository_def=defs.get_repository_def())
     with pytest.raises(Exception) as raised:
         schedule.evaluate_tick(ctx)
-    assert "INFUSIONSOFT_LOOKBACK_DAYS: 'three'" in str(raised.value.__cause__)  # what the tick's error shows
+    said = f"{raised.value} {raised.value.__cause__}"  # what the tick's error shows
+    assert "INFUSIONSOFT_LOOKBACK_DAYS: 'three'" in said

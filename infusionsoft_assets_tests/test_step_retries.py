@@ -13,13 +13,13 @@ import pytest
 import requests
 
 from infusionsoft_assets.assets import build_report_asset, daily_partitions
-from infusionsoft_assets.catalog import REPORTS_BY_NAME
+from infusionsoft_assets.catalog import instance
 from infusionsoft_assets.dates import utc_today
 from infusionsoft_assets.keap import retry
 from infusionsoft_assets.keap.errors import TransientError
 from infusionsoft_assets.resources import KeapResource
 
-ASSET = build_report_asset(REPORTS_BY_NAME["contacts"], daily_partitions(date(2015, 1, 1)), "keap_test")
+ASSET = build_report_asset(instance("contacts"), daily_partitions(date(2015, 1, 1)), "keap_test")
 
 
 @pytest.fixture

@@ -59,6 +59,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keap-build", type=_build, default=None, metavar="YYYY-MM",
                         help=f"imitate a tenant on this Keap build: later features answer 400 ({features}); "
                              "default: current")
+    parser.add_argument("--reports-file", default=None, metavar="PATH",
+                        help="where to write infusionsoft-assets' reports file for this dataset (every report, "
+                             "with targets that exist here; printed as INFUSIONSOFT_REPORTS_FILE); default: "
+                             "keap-sandbox-reports-SEED-SCALE.yaml in the system temp folder")
     _add_quota_flags(parser, QuotaLimits.from_env())
     return parser.parse_args(argv)
 
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     serve(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now,
           access_token_ttl=args.access_token_ttl, refresh_token_ttl=args.refresh_token_ttl,
           log_level=args.log_level, quotas=quota_limits(args), faults=args.faults,
-          redirect_uris=args.redirect_uris, keap_build=args.keap_build)
+          redirect_uris=args.redirect_uris, keap_build=args.keap_build, reports_file=args.reports_file)
 
 
 if __name__ == "__main__":

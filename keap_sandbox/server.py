@@ -13,6 +13,7 @@ that can be reported immediately.
 from __future__ import annotations
 
 import gc
+import os
 import queue
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 import uvicorn
@@ -29,6 +31,7 @@ from .builds import parse_build
 from .consent import RedirectUris
 from .data.dataset import Credentials, Dataset, default_now
 from .quotas import QuotaLimits
+from .reports_file import default_path, write_reports_file
 from .wire import iso_ms, to_ms
 
 READY_TIMEOUT = 10.0  # seconds to wait for /sandbox/health once the socket is bound
@@ -63,25 +66,31 @@ def _uvicorn_server(app, log_level: str) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def credential_lines(base_url: str, credentials: Credentials) -> list[str]:
+def credential_lines(base_url: str, credentials: Credentials, reports_file: Path) -> list[str]:
     """The lines a developer pastes into ``.env`` to point the pipeline at this sandbox."""
     return [
         f"INFUSIONSOFT_API_URL={base_url}",
         f"INFUSIONSOFT_CLIENT_ID={credentials.client_id}",
         f"INFUSIONSOFT_CLIENT_SECRET={credentials.client_secret}",
         f"INFUSIONSOFT_API_KEY={credentials.api_key}",
+        f"INFUSIONSOFT_REPORTS_FILE={reports_file}",
     ]
+
+
+BANNER_LINES = 1 + 5  # the listening line, then the five credential_lines
 
 
 def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 200,
           now: datetime | None = None, access_token_ttl: int = 86_400,
           refresh_token_ttl: int = 45 * 86_400, log_level: str = "warning",
           out: TextIO | None = None, quotas: QuotaLimits | None = None, faults: str = "",
-          redirect_uris: Iterable[str] | None = None, keap_build: str | None = None) -> None:
+          redirect_uris: Iterable[str] | None = None, keap_build: str | None = None,
+          reports_file: str | None = None) -> None:
     """Serve in the foreground until interrupted. The first output line is the listening URL.
 
     ``quotas`` defaults to Keap's limits, enforced; ``faults`` is a spec string (see :mod:`.faults`);
-    ``redirect_uris`` and ``keap_build`` are :func:`~.app.create_app`'s.
+    ``redirect_uris`` and ``keap_build`` are :func:`~.app.create_app`'s; ``reports_file``: where to write
+    infusionsoft-assets' reports file for this dataset (default: :func:`~.reports_file.default_path`).
     """
     out = out or sys.stdout
     dataset = Dataset(seed=seed, scale=scale, now=now)
@@ -93,8 +102,9 @@ def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 20
                      keap_build=keap_build)
     sock = bind_socket(host, port)
     base_url = base_url_of(sock, host)
+    written = write_reports_file(dataset, reports_file or default_path(dataset))
     print(LISTENING_PREFIX + base_url, file=out, flush=True)
-    for line in credential_lines(base_url, dataset.credentials):
+    for line in credential_lines(base_url, dataset.credentials, written):
         print(line, file=out, flush=True)
     try:
         _uvicorn_server(app, log_level).run(sockets=[sock])  # handles SIGINT/SIGTERM gracefully
@@ -156,7 +166,8 @@ class SandboxServer:
                  refresh_token_ttl: int = 45 * 86_400, clock: Callable[[], float] | None = None,
                  log_level: str = "warning", start_timeout: float = 120.0,
                  quotas: QuotaLimits | None = None, faults: str = "",
-                 redirect_uris: Iterable[str] | None = None, keap_build: str | None = None):
+                 redirect_uris: Iterable[str] | None = None, keap_build: str | None = None,
+                 reports_file: str | os.PathLike | None = None):
         if mode not in ("thread", "process"):
             raise ValueError("mode must be 'thread' or 'process'")
         if clock is not None and mode != "thread":
@@ -170,6 +181,7 @@ class SandboxServer:
         # Bad values fail here rather than in a child process.
         self.redirect_uris = RedirectUris(redirect_uris).uris if redirect_uris else None
         self.keap_build = parse_build(keap_build)
+        self.reports_file: Path | None = Path(reports_file) if reports_file else None
         self.base_url: str | None = None
         self.dataset: Dataset | None = None
         self.credentials: Credentials | None = None
@@ -225,6 +237,7 @@ class SandboxServer:
     def _start_thread(self) -> None:
         self.dataset = Dataset(seed=self.seed, scale=self.scale, now=self.now)
         self.credentials = self.dataset.credentials
+        self.reports_file = write_reports_file(self.dataset, self.reports_file or default_path(self.dataset))
         app = create_app(self.dataset, access_token_ttl=self.access_token_ttl,
                          refresh_token_ttl=self.refresh_token_ttl, clock=self.clock or time.time,
                          quotas=self.quotas, faults=self.faults, redirect_uris=self.redirect_uris,
@@ -245,7 +258,8 @@ class SandboxServer:
                 "--refresh-token-ttl", str(self.refresh_token_ttl), "--log-level", self.log_level,
                 "--faults", self.faults, *quota_flags(self.quotas),
                 *(flag for uri in self.redirect_uris or () for flag in ("--redirect-uri", uri)),
-                *(("--keap-build", self.keap_build) if self.keap_build else ())]
+                *(("--keap-build", self.keap_build) if self.keap_build else ()),
+                *(("--reports-file", str(self.reports_file)) if self.reports_file else ())]
 
     def _start_process(self) -> None:
         self._proc = subprocess.Popen(self._command(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
@@ -255,14 +269,15 @@ class SandboxServer:
         values = dict(line.split("=", 1) for line in lines[1:])
         self.credentials = Credentials(values["INFUSIONSOFT_CLIENT_ID"], values["INFUSIONSOFT_CLIENT_SECRET"],
                                        values["INFUSIONSOFT_API_KEY"])
+        self.reports_file = Path(values["INFUSIONSOFT_REPORTS_FILE"])
         wait_until_ready(self.base_url, alive=lambda: self._proc is not None and self._proc.poll() is None)
 
     def _read_banner(self) -> list[str]:
-        """The child's first five lines, read on a helper thread so a hung child cannot block us."""
+        """The child's banner lines, read on a helper thread so a hung child cannot block us."""
         proc, lines = self._proc, queue.Queue()
 
         def pump():
-            for _ in range(5):
+            for _ in range(BANNER_LINES):
                 line = proc.stdout.readline()
                 lines.put(line)
                 if not line:
@@ -270,7 +285,7 @@ class SandboxServer:
 
         threading.Thread(target=pump, daemon=True).start()
         banner, deadline = [], time.monotonic() + self.start_timeout
-        while len(banner) < 5:
+        while len(banner) < BANNER_LINES:
             try:
                 line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:

@@ -1,10 +1,10 @@
-"""The one factory that turns a :class:`ReportSpec` into a daily-partitioned Dagster asset.
+"""The one factory that turns a report instance into a daily-partitioned Dagster asset.
 
-Data flow of one materialization: spec -> resource gives a client -> the client pages (retries
-inside) -> records are normalised and staged to disk page by page -> one transaction replaces the
-run's partitions -> metadata (rows, API calls, quota left, timing) on the materialization.
+Data flow of one materialization: instance -> resource gives a client -> the plan resolves targets and
+columns -> the client pages (retries inside) -> records are derived, normalised and staged to disk page by
+page -> one transaction replaces the run's partitions -> checks read what was written -> metadata (rows
+per partition, API calls, quota left, timing) on the materialization.
 """
-
 
 import hashlib
 import json
@@ -15,13 +15,14 @@ import dagster as dg
 import duckdb
 import filelock
 
-from ..catalog import Dates, RecordError, ReportSpec, fetch_pages
+from ..catalog import Dates, RecordError, ReportInstance, ReportSpec, plan
+from ..catalog.fetch import FetchPlan
 from ..dates import utc_today
 from ..keap import KeapClient, KeapError
 from ..resources import KeapResource, WarehouseResource
 from ..storage import StagedRows, WarehouseError
+from .checks import check_results, check_specs
 from .retries import answer_for
-
 
 PROGRESS_EVERY_S = 15
 #: For failures no Keap error class covers (a bug, an unexpected exception): a few quick tries with
@@ -29,18 +30,29 @@ PROGRESS_EVERY_S = 15
 #: (Failure(allow_retries=False)).
 UNEXPECTED_ERROR_RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL,
                                         jitter=dg.Jitter.PLUS_MINUS)
+PREVIEW_ROWS = 5
+PREVIEW_MAX_DAYS = 7  # a preview rides on every partition's event of a run: only small runs carry one
 
 
-def spec_version(spec: ReportSpec) -> str:
+def spec_version(instance: ReportInstance) -> str:
     """Changes whenever what lands in the table could change, so the UI flags older partitions."""
-    shape = [spec.transport.value, spec.endpoint, sorted(spec.params.items()), spec.window_filter,
-             spec.partition_field, [(c.name, c.type) for c in spec.columns]]
+    spec = instance.spec
+    shape = [repr(spec.source), repr(spec.fan_out), spec.explode, repr(spec.lookups), repr(spec.sums),
+             spec.partition_field, [(c.name, c.type) for c in spec.columns], repr(spec.custom_fields),
+             sorted((k, str(v)) for k, v in instance.params.items())]
     return hashlib.sha256(json.dumps(shape, default=str).encode()).hexdigest()[:12]
 
 
+def transport(spec: ReportSpec) -> str:
+    return spec.source.label.split(" ", 1)[0]
+
+
 def column_schema(spec: ReportSpec) -> dg.TableSchema:
+    custom = [dg.TableColumn(f"{c.prefix}<field name>", "VARCHAR", description=f"one column per {c.label}, "
+                             f"by name, from {c.model}") for c in spec.custom_fields]
     return dg.TableSchema(columns=[
-        *(dg.TableColumn(c.name, c.type, description=c.description or None) for c in spec.columns),
+        *(dg.TableColumn(c.name, c.duckdb_type, description=c.description or None) for c in spec.columns),
+        *custom,
         dg.TableColumn("_partition_date", "DATE", description="the partition (UTC day) this row belongs to"),
         dg.TableColumn("_loaded_at", "TIMESTAMPTZ", description="when this row was written"),
         dg.TableColumn("_fetched_at", "TIMESTAMPTZ", description="when the run that fetched it started"),
@@ -48,67 +60,79 @@ def column_schema(spec: ReportSpec) -> dg.TableSchema:
     ])
 
 
-def build_report_asset(spec: ReportSpec, partitions_def: dg.PartitionsDefinition, pool: str,
-                       sandbox: bool = False) -> dg.AssetsDefinition:
-    """``sandbox``: the location points at the local sandbox; the asset then carries a tag saying so."""
-    is_range = spec.dates is Dates.RANGE
+def describe(instance: ReportInstance) -> str:
+    spec = instance.spec
+    legacy = ("\n\nServed only by Keap's XML-RPC API, which Keap switches off on 2026-12-31: take it "
+              "(archive_xmlrpc_only) before then." if spec.legacy else "")
+    return (f"{spec.description}\n\nDomo report: {spec.domo_report}. Source: {spec.source.label}. "
+            f"Dates: {spec.dates.value}. Parameters: {instance.describe_params()}.{legacy}")
+
+
+def build_report_asset(instance: ReportInstance, partitions_def: dg.PartitionsDefinition, pool: str,
+                       sandbox: bool = False, peers: tuple[ReportInstance, ...] = ()) -> dg.AssetsDefinition:
+    """``sandbox``: the location points at the local sandbox; the asset then carries a tag saying so.
+    ``peers``: the other instances, for checks that reconcile one report with another."""
+    spec = instance.spec
 
     @dg.asset(
-        name=spec.name,
+        name=instance.asset,
         group_name=spec.group,
-        description=f"{spec.description}\n\nDomo report: {spec.domo_report}. Source: {spec.transport.value} "
-                    f"{spec.endpoint}. Dates: {spec.dates.value}.",
+        description=describe(instance),
         partitions_def=partitions_def,
         # Range reports: a multi-day run fetches the window once and writes each day.
-        backfill_policy=dg.BackfillPolicy.single_run() if is_range else None,
+        backfill_policy=dg.BackfillPolicy.single_run() if spec.dates is Dates.RANGE else None,
         pool=pool,
         retry_policy=UNEXPECTED_ERROR_RETRY,
         kinds={"keap", "duckdb"},
-        code_version=spec_version(spec),
+        code_version=spec_version(instance),
+        check_specs=check_specs(instance),
         metadata={
             "dagster/column_schema": column_schema(spec),
-            "dagster/table_name": f"keap.{spec.name}",
+            "dagster/table_name": f"keap.{instance.asset}",
             "domo_report": spec.domo_report,
-            "source": f"{spec.transport.value} {spec.endpoint}",
+            "report": spec.name,
+            "source": spec.source.label,
             "dates": spec.dates.value,
+            "parameters": instance.describe_params(),
             "primary_key": ", ".join(spec.primary_key),
             "retry_policy": "Keap errors: their own schedules (README, Errors and retries); anything else: "
                             "3 retries after ~5, 15, 35 s (exponential, with jitter)",
         },
-        tags={"keap/dates": spec.dates.value, "keap/transport": spec.transport.value,
+        tags={"keap/dates": spec.dates.value, "keap/transport": "xmlrpc" if spec.legacy else transport(spec),
               **({"infusionsoft/sandbox": "true"} if sandbox else {})},
     )
     def report(context: dg.AssetExecutionContext, keap: KeapResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
-        return materialize_report(spec, context, keap, warehouse)
+        return materialize_report(instance, context, keap, warehouse, peers)
 
     return report
 
 
-def _where(spec: ReportSpec, keys: list[str]) -> str:
+def _where(instance: ReportInstance, keys: list[str]) -> str:
     span = keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}"
-    return f"report {spec.name}, partition {span}"
+    return f"report {instance.asset}, partition {span}"
 
 
-def _check_snapshot_days(spec: ReportSpec, days: list[date], where: str) -> None:
+def _check_today_only(spec: ReportSpec, days: list[date], where: str) -> None:
     today = utc_today()
     past = [d for d in days if d != today]
     if past:
         raise dg.Failure(
-            f"{where}: {spec.name} is a snapshot report (Keap gives current state only), so only today's "
-            f"partition ({today}) can be taken; {', '.join(map(str, past[:5]))} cannot be rebuilt. "
+            f"{where}: {spec.name} is a {spec.dates.value} report (Keap gives current state only), so only "
+            f"today's partition ({today}) can be taken; {', '.join(map(str, past[:5]))} cannot be rebuilt. "
             "Storing today's data under a past date would be wrong.", allow_retries=False)
 
 
-def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap: KeapResource,
-                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+def materialize_report(instance: ReportInstance, context: dg.AssetExecutionContext, keap: KeapResource,
+                       warehouse: WarehouseResource, peers: tuple[ReportInstance, ...] = ()) -> dg.MaterializeResult:
+    spec = instance.spec
     started = time.monotonic()
     fetched_at = datetime.now(timezone.utc)  # rows of a later fetch are never replaced by this one's
     keys = list(context.partition_keys)
     days = [date.fromisoformat(k) for k in keys]
-    where = _where(spec, keys)
-    if spec.dates is Dates.SNAPSHOT:
-        _check_snapshot_days(spec, days, where)
+    where = _where(instance, keys)
+    if spec.dates is not Dates.RANGE:
+        _check_today_only(spec, days, where)
     _warn_on_foreign_pool(context, keap, where)
     store = warehouse.get_warehouse()
     try:
@@ -117,14 +141,18 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
         raise dg.Failure(f"{where}: {exc}", allow_retries=False) from None
     # A step retry means this run has already heard from Keap: a failing first call is then an outage.
     client = keap.get_client(logger=context.log, spoken_to_keap=context.retry_number > 0)
-    columns = [(c.name, c.type) for c in spec.columns]
     try:
+        fetch = plan(spec, client, dict(instance.params))
+        columns = [(c.name, c.duckdb_type) for c in fetch.columns]
         with StagedRows(columns, folder=store.staging_folder()) as staged:
-            outside = _stage_pages(spec, context, client, staged, days, where, started)
-            source = f"{spec.transport.value} {spec.endpoint}" + (" (sandbox)" if client.stats.sandbox else "")
+            outside = _stage_pages(instance, fetch, context, client, staged, days, where, started)
+            source = spec.source.label + (" (sandbox)" if client.stats.sandbox else "")
             replaced = store.replace_partitions(
-                spec.name, columns, days, staged, source=source, primary_key=spec.primary_key,
+                instance.asset, columns, days, staged, source=source, primary_key=spec.primary_key,
                 fetched_at=fetched_at)
+        if spec.latest_by:
+            store.create_latest_view(instance.asset, spec.primary_key, spec.latest_by)
+        checks = check_results(instance, context, store, replaced, fetch.notes, peers)
     except (KeapError, RecordError, filelock.Timeout, duckdb.IOException) as error:
         # A KeapError stays the cause: step retries are counted per error class from it.
         raise _answer(context, error, where) from (error if isinstance(error, KeapError) else None)
@@ -132,10 +160,12 @@ def materialize_report(spec: ReportSpec, context: dg.AssetExecutionContext, keap
         context.log.warning(f"{where}: kept {len(replaced.superseded)} day(s) as they were "
                             f"({', '.join(map(str, replaced.superseded[:5]))}): a run that fetched later "
                             "has already written them")
-    metadata = _metadata(spec, client, replaced, outside, time.monotonic() - started)
-    context.log.info(f"{where}: wrote {metadata['rows_written']} rows to keap.{spec.name} in "
+    metadata = _metadata(instance, client, replaced, outside, time.monotonic() - started, store, fetch)
+    for day, rows in replaced.rows_by_day.items():  # each partition its own count, so the UI plots them
+        context.add_asset_metadata({"dagster/partition_row_count": rows}, partition_key=day.isoformat())
+    context.log.info(f"{where}: wrote {metadata['rows_written']} rows to keap.{instance.asset} in "
                      f"{metadata['seconds']:.1f} s with {client.stats.calls} API calls")
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata=metadata, check_results=checks)
 
 
 def _warn_on_foreign_pool(context: dg.AssetExecutionContext, keap: KeapResource, where: str) -> None:
@@ -146,17 +176,21 @@ def _warn_on_foreign_pool(context: dg.AssetExecutionContext, keap: KeapResource,
             "settings). Reload the code location after changing credentials, or two budgets mix.")
 
 
-def _stage_pages(spec: ReportSpec, context: dg.AssetExecutionContext, client: KeapClient, staged: StagedRows,
-                 days: list[date], where: str, started: float) -> int:
+def _stage_pages(instance: ReportInstance, fetch: FetchPlan, context: dg.AssetExecutionContext,
+                 client: KeapClient, staged: StagedRows, days: list[date], where: str, started: float) -> int:
     """Fetch, normalise and stage every page; returns how many records fell outside the run's days."""
+    spec = instance.spec
+    is_range = spec.dates is Dates.RANGE
     window = context.partition_time_window
-    context.log.info(f"{where}: fetching {spec.transport.value} {spec.endpoint}"
-                     + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if
-                        spec.dates is Dates.RANGE else " (snapshot)"))
+    context.log.info(f"{where}: fetching {spec.source.label}"
+                     + (f" for {len(fetch.targets)} target(s)" if spec.fan_out else "")
+                     + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if is_range
+                        else f" ({spec.dates.value})"))
     wanted, outside = set(days), 0
     next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
-    for page_no, page in enumerate(fetch_pages(spec, client, (window.start, window.end)), start=1):
-        if spec.dates is Dates.RANGE:
+    pages = fetch.pages((window.start, window.end) if is_range else None, days)
+    for page_no, page in enumerate(pages, start=1):
+        if is_range:
             row_days = [spec.partition_day(record) for record in page]
             if not wanted.issuperset(row_days):  # e.g. a record stamped exactly at the window's end
                 keep = [i for i, day in enumerate(row_days) if day in wanted]
@@ -164,7 +198,7 @@ def _stage_pages(spec: ReportSpec, context: dg.AssetExecutionContext, client: Ke
                 page, row_days = [page[i] for i in keep], [row_days[i] for i in keep]
         else:
             row_days = [days[0]] * len(page)
-        staged.add_columns(spec.normalise_page(page), row_days)
+        staged.add_columns(spec.normalise_page(page, fetch.columns), row_days)
         if time.monotonic() >= next_progress:
             next_progress = time.monotonic() + PROGRESS_EVERY_S
             context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
@@ -186,24 +220,30 @@ def _answer(context: dg.AssetExecutionContext, error: Exception, where: str) -> 
                       allow_retries=False)  # the lock wait already took minutes; the user must act
 
 
-def _metadata(spec: ReportSpec, client: KeapClient, replaced, outside: int, elapsed: float) -> dict[str, object]:
-    rows_by_day = replaced.rows_by_day
-    total = sum(rows_by_day.values())
+def _metadata(instance: ReportInstance, client: KeapClient, replaced, outside: int, elapsed: float, store,
+              fetch: FetchPlan) -> dict[str, object]:
+    """Run totals: the same few values on every partition's event of a run, whatever its length (the
+    per-partition row count is added per partition)."""
+    total = sum(replaced.rows_by_day.values())
     metadata: dict[str, object] = {
         "rows_written": total,
-        "rows_by_day": dg.MetadataValue.json({d.isoformat(): n for d, n in rows_by_day.items()}),
+        "days_written": len(replaced.rows_by_day) - len(replaced.superseded),
         "api_calls": client.stats.calls,
         "api_retries": client.stats.retries,
         "seconds": round(elapsed, 3),
         "seconds_waiting": round(client.stats.waited_s, 3),
         "records_outside_window": outside,
-        "superseded_days": dg.MetadataValue.json([d.isoformat() for d in replaced.superseded]),
-        "table": f"keap.{spec.name}",
+        "days_superseded": len(replaced.superseded),
+        "targets": sum(len(t) if isinstance(t, list) else 1 for t in fetch.targets),
+        "table": f"keap.{instance.asset}",
         "sandbox": client.stats.sandbox,
         "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     if client.stats.quota:
         metadata["quota"] = dg.MetadataValue.json(client.stats.quota)
-    if len(rows_by_day) == 1:
-        metadata["dagster/partition_row_count"] = total
+    if total and len(replaced.rows_by_day) <= PREVIEW_MAX_DAYS:
+        preview = store.preview(instance.asset, [d for d in replaced.rows_by_day if d not in replaced.superseded],
+                                PREVIEW_ROWS)
+        if preview:
+            metadata["preview"] = dg.MetadataValue.md(preview)
     return metadata

@@ -1,4 +1,5 @@
-"""Reusable column sources for Keap's nested v2 shapes (lists keyed by a ``field`` such as EMAIL1)."""
+"""Reusable column sources for Keap's nested shapes. Each declares the v2 ``field`` it reads, so a report's
+``fields`` parameter is derived from its columns."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any, Callable
 
 
 def by_field(list_key: str, field_value: str, attribute: str) -> Callable[[dict], Any]:
-    """``attribute`` of the item of ``record[list_key]`` whose ``field`` is ``field_value``."""
+    """``attribute`` of the item of ``record[list_key]`` whose ``field`` is ``field_value`` (EMAIL1, PHONE2)."""
 
     def source(record: dict) -> Any:
         for item in record.get(list_key) or ():
@@ -15,4 +16,22 @@ def by_field(list_key: str, field_value: str, attribute: str) -> Callable[[dict]
         return None
 
     source.__name__ = f"{list_key}[{field_value}].{attribute}"
+    source.field = list_key  # type: ignore[attr-defined]
     return source
+
+
+def joined(path: str, separator: str = ",") -> Callable[[dict], Any]:
+    """A list field as one delimited string (``tag_ids`` -> ``"91,93"``), for columns users filter with LIKE."""
+    from .spec import dig
+
+    def source(record: dict) -> Any:
+        value = dig(record, path)
+        return separator.join(map(str, value)) if isinstance(value, list) else value
+
+    source.field = path.split(".", 1)[0]  # type: ignore[attr-defined]
+    return source
+
+
+#: Where the fetch puts the target a fan-out request was made for, and an exploded list's element.
+TARGET = "__target__"
+ITEM = "__item__"

@@ -32,6 +32,8 @@ from .xmlrpc import decode_response as decode_xmlrpc
 REST_V2 = "/crm/rest/v2"
 REST_V1 = "/crm/rest/v1"
 MAX_V2_PAGE_SIZE = 1000
+#: v1 documents no maximum; 1,000 is what it answers when no limit is sent (keap-rest.md §2.2).
+V1_PAGE_LIMIT = 1000
 #: REST v2 lists whose page_size ceiling is below :data:`MAX_V2_PAGE_SIZE` (keap-rest.md §2.3; Keap's v2
 #: spec: users 1..100, automations and automations/ids 0..25). A key covers its sub-paths.
 V2_PAGE_SIZE_LIMITS: dict[str, int] = {"/users": 100, "/automations": 25}
@@ -110,6 +112,18 @@ class KeapClient:
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict:
         """GET ``path`` (relative to the base URL), retrying transient errors and short throttles."""
         return self._request("GET", path, path, lambda response: decode_json(response, path), "json",
+                             params=params or {})
+
+    def get_value(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET an operation that answers one JSON value rather than an object (``/files/{id}:data``: the
+        file's bytes as a base64 string)."""
+        return self._request("GET", path, path, lambda response: decode_json(response, path, scalar=True),
+                             "json", params=params or {})
+
+    def post_json(self, path: str, params: dict[str, Any] | None = None) -> dict:
+        """POST ``path`` with query parameters and no body: Keap's read-only POST operations (a saved
+        search's ``:run``), retried like a GET since they change nothing."""
+        return self._request("POST", path, path, lambda response: decode_json(response, path), "json",
                              params=params or {})
 
     def call_xmlrpc(self, method: str, *params: Any) -> Any:
@@ -245,8 +259,12 @@ class KeapClient:
 
     # -- paging --------------------------------------------------------------------------------------
     def iter_v2_pages(self, resource: str, items_key: str, params: dict[str, Any] | None = None,
-                      page_size: int | None = None) -> Iterator[list[dict]]:
+                      page_size: int | None = None, *, on_page: Callable[[dict], None] | None = None,
+                      method: str = "GET", token_key: str = "next_page_token") -> Iterator[list[dict]]:
         """Yield each page's items of a REST v2 list; stop when ``next_page_token`` is empty or missing.
+
+        ``on_page`` sees each whole page body (totals Keap states beside the rows). ``method="POST"`` with
+        ``token_key="page_token"`` pages a saved search's ``:run``, which answers its cursor so.
 
         ``page_size`` defaults to the endpoint's maximum (:data:`V2_PAGE_SIZE_LIMITS`) and is capped at it.
         A page without ``items_key`` is an empty page (v2 is gRPC-transcoded: proto3 JSON omits empty
@@ -263,18 +281,21 @@ class KeapClient:
             query.pop("order_by")
         seen_tokens: set[str] = set()
         first = True
+        fetch = self.get_json if method == "GET" else self.post_json
         while True:
-            body = self._first_v2_page(path, query) if first else self.get_json(path, query)
+            body = self._first_v2_page(path, query, fetch) if first else fetch(path, query)
             if first and path in self._order_by_refused:
                 query.pop("order_by", None)
             first = False
             items = body.get(items_key, [])
             if not isinstance(items, list):
-                raise FatalError(f"Keap's '{items_key}' for GET {path} is not a list "
+                raise FatalError(f"Keap's '{items_key}' for {method} {path} is not a list "
                                  f"(a {type(items).__name__}; keys: {sorted(body)[:8]})", path=path)
+            if on_page is not None:
+                on_page(body)
             if items:
                 yield items
-            token = body.get("next_page_token") or ""
+            token = body.get(token_key) or ""
             if not token or not items:
                 return
             if token in seen_tokens:
@@ -283,9 +304,9 @@ class KeapClient:
             seen_tokens.add(token)
             query = _next_query(token, query)
 
-    def _first_v2_page(self, path: str, query: dict[str, Any]) -> dict:
+    def _first_v2_page(self, path: str, query: dict[str, Any], fetch: Callable[..., dict]) -> dict:
         try:
-            return self.get_json(path, query)
+            return fetch(path, query)
         except FatalError as exc:
             if not (query.get("order_by") and rejects_parameter(exc, "order_by")):
                 raise
@@ -293,7 +314,25 @@ class KeapClient:
                              "Keap app's build predates it. Asking again without order_by: pages come in Keap's "
                              "default order")
             self._order_by_refused.add(path)
-            return self.get_json(path, {k: v for k, v in query.items() if k != "order_by"})
+            return fetch(path, {k: v for k, v in query.items() if k != "order_by"})
+
+    def iter_v1_pages(self, resource: str, items_key: str, params: dict[str, Any] | None = None,
+                      limit: int = V1_PAGE_LIMIT) -> Iterator[list[dict]]:
+        """Yield each page's items of a REST v1 list (``limit``/``offset``). v1 sends ``next`` even on the
+        last page, so a short page is the last one (keap-rest.md §2.2)."""
+        path = REST_V1 + resource
+        offset = 0
+        while True:
+            body = self.get_json(path, {**(params or {}), "limit": limit, "offset": offset})
+            items = body.get(items_key, [])
+            if not isinstance(items, list):
+                raise FatalError(f"Keap's '{items_key}' for GET {path} is not a list "
+                                 f"(a {type(items).__name__}; keys: {sorted(body)[:8]})", path=path)
+            if items:
+                yield items
+            if len(items) < limit:
+                return
+            offset += len(items)
 
     def iter_xmlrpc_query(self, table: str, query: dict[str, Any], fields: list[str],
                           order_by: str | None = None, ascending: bool = True,

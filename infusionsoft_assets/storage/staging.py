@@ -28,9 +28,11 @@ ARROW_TYPES = {
     "JSON": pa.string(),
     "BIGINT": pa.int64(),
     "DOUBLE": pa.float64(),
+    "DECIMAL(19,4)": pa.decimal128(19, 4),
     "BOOLEAN": pa.bool_(),
     "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
     "DATE": pa.date32(),
+    "BLOB": pa.binary(),
 }
 PARTITION_COLUMN = "_partition_date"
 PREFIX = "keap-stage-"

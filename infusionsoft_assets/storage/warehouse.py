@@ -167,13 +167,86 @@ class Warehouse:
             if name not in have:
                 conn.execute(f"ALTER TABLE {target} ADD COLUMN {_ident(name)} {type_}")
 
+    # -- reading back what a run wrote (checks, views, previews) ---------------------------------------
+    def primary_key_problems(self, table: str, key: Iterable[str], days: list[date]) -> tuple[int, int]:
+        """(rows repeating a key within their partition, rows with a null key part) over ``days``."""
+        key = list(key)
+        if not days or not key:
+            return 0, 0
+        cols = ", ".join(_ident(k) for k in key)
+        nulls = " OR ".join(f"{_ident(k)} IS NULL" for k in key)
+        with self.connect(read_only=True) as conn:
+            row = conn.execute(
+                f"SELECT count(*) - count(DISTINCT ({PARTITION_COLUMN}, {cols})), count(*) FILTER (WHERE {nulls}) "
+                f"FROM {self.table(table)} WHERE list_contains(?::DATE[], {PARTITION_COLUMN})", [days]).fetchone()
+        return int(row[0]), int(row[1])
+
+    def reconcile(self, table: str, value: str, other: str, other_value: str, keys: Iterable[tuple[str, str]],
+                  days: list[date]) -> list[str]:
+        """Rows of ``table`` whose ``value`` differs from the sum of ``other.other_value`` per key, on ``days``."""
+        keys = list(keys)
+        ours = ", ".join(_ident(a) for a, _ in keys)
+        theirs = ", ".join(f"{_ident(b)} AS {_ident(a)}" for a, b in keys)
+        join = " AND ".join(f"s.{_ident(a)} = o.{_ident(a)}" for a, _ in keys)
+        sql = (f"WITH o AS (SELECT {theirs}, sum({_ident(other_value)}) AS total FROM {self.table(other)} "
+               f"WHERE list_contains(?::DATE[], {PARTITION_COLUMN}) GROUP BY ALL) "
+               f"SELECT {', '.join(f's.{_ident(a)}' for a, _ in keys)}, s.{_ident(value)}, coalesce(o.total, 0) "
+               f"FROM {self.table(table)} s LEFT JOIN o ON {join} "
+               f"WHERE list_contains(?::DATE[], s.{PARTITION_COLUMN}) "
+               f"AND abs(coalesce(s.{_ident(value)}, 0) - coalesce(o.total, 0)) > 0.005 ORDER BY {ours}")
+        with self.connect(read_only=True) as conn:
+            rows = conn.execute(sql, [days, days]).fetchall()
+        return [f"{dict(zip([a for a, _ in keys], r[:len(keys)]))}: {value} {r[-2]} vs {other}.{other_value} "
+                f"summed {r[-1]}" for r in rows]
+
+    def preview(self, table: str, days: list[date], rows: int) -> str:
+        """A short Markdown table of written rows (a few columns), for the materialization's metadata."""
+        if not days:
+            return ""
+        with self.connect(read_only=True) as conn:
+            frame = conn.execute(f"SELECT * EXCLUDE (_loaded_at, _fetched_at, _source) FROM {self.table(table)} "
+                                 f"WHERE list_contains(?::DATE[], {PARTITION_COLUMN}) LIMIT {int(rows)}",
+                                 [days]).df()
+        frame = frame.iloc[:, :8].astype(str).apply(lambda col: col.str.slice(0, 40))
+        return frame.to_markdown(index=False)
+
+    def create_latest_view(self, table: str, key: Iterable[str], newest_by: str) -> None:
+        """``<table>_latest``: each key's newest version (a record updated later sits in a later partition,
+        and an older day still holds its older version)."""
+        cols = ", ".join(_ident(k) for k in key)
+        with self.connect() as conn:
+            conn.execute(f"CREATE OR REPLACE VIEW {self.table(table + '_latest')} AS SELECT * FROM "
+                         f"{self.table(table)} QUALIFY row_number() OVER (PARTITION BY {cols} ORDER BY "
+                         f"{_ident(newest_by)} DESC NULLS LAST, _fetched_at DESC) = 1")
+
+    def read(self, table: str, first: date | None = None, last: date | None = None):
+        """A table (or view) as a pandas DataFrame, optionally only partition days first..last."""
+        if not self.path.exists():
+            raise WarehouseError(f"no warehouse at {self.path}: materialize a report first")
+        clauses, params = [], []
+        if first:
+            clauses.append(f"{PARTITION_COLUMN} >= ?")
+            params.append(first)
+        if last:
+            clauses.append(f"{PARTITION_COLUMN} <= ?")
+            params.append(last)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.connect(read_only=True) as conn:
+            known = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables "
+                                                "WHERE table_schema = ?", [self.schema]).fetchall()}
+            if table not in known:
+                raise WarehouseError(f"keap.{table} does not exist in {self.path} (there are: "
+                                     f"{', '.join(sorted(known)) or 'none'})")
+            return conn.execute(f"SELECT * FROM {self.table(table)}{where} ORDER BY {PARTITION_COLUMN}",
+                                params).df()
+
     def rows_per_day(self) -> dict[str, dict[date, int]]:
         """Rows per table and partition day in the schema (the demo's summary)."""
         if not self.path.exists():
             return {}
         with self.connect(read_only=True) as conn:
             tables = [r[0] for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
-                [self.schema]).fetchall()]
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+                "AND table_type = 'BASE TABLE' ORDER BY 1", [self.schema]).fetchall()]
             return {t: dict(conn.execute(f"SELECT {PARTITION_COLUMN}, count(*) FROM {self.table(t)} "
                                          "GROUP BY 1 ORDER BY 1").fetchall()) for t in tables}

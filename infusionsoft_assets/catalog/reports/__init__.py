@@ -1,0 +1,9 @@
+"""The catalog: every report spec, one module per family. Adding a report means adding a spec there."""
+
+from __future__ import annotations
+
+from ..spec import ReportSpec
+from . import affiliates, commerce, contacts, discounts, search
+
+REPORTS: tuple[ReportSpec, ...] = (*contacts.REPORTS, *affiliates.REPORTS, *discounts.REPORTS, *commerce.REPORTS,
+                                   *search.REPORTS)
