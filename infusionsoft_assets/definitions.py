@@ -9,15 +9,23 @@ from datetime import date
 import dagster as dg
 
 from .assets import build_report_asset, daily_partitions
-from .catalog import REPORTS_BY_NAME, Dates, InstancesError, ReportInstance, load_instances
+from dataclasses import replace
+
+from .catalog import REPORTS_BY_NAME, Dates, InstancesError, ReportInstance, instance, load_instances
+from .catalog.reports.shipping import REPORTS as SHIPPING_REPORTS
+from .catalog.spec import snake
+from .catalog.tables import XMLRPC_ONLY
+from .storage.warehouse import ARCHIVE_PREFIX
 from .dates import days_back, utc_today
 from .keap import AuthError, OAuthCredentials
-from .resources import KeapResource, keap_resource, warehouse_resource
+from .resources import KeapResource, WarehouseResource, keap_resource, warehouse_resource
 from .settings import Settings, SettingsError
 from .stuck_runs import describe_holders, pool_state, reap_dead_runs
 
 RANGE_JOB = "range_reports_job"
 SNAPSHOT_JOB = "snapshot_reports_job"
+ARCHIVE_JOB = "archive_xmlrpc_only"
+ARCHIVE_SUMMARY = ARCHIVE_PREFIX + "summary"
 KEEPALIVE_JOB = "keap_token_keepalive"
 #: Keap's refresh tokens lapse after 45 idle days; refresh when the last one is this old.
 KEEPALIVE_AFTER_DAYS = 14
@@ -41,21 +49,53 @@ def keepalive_job() -> None:
     refresh_keap_token()
 
 
+def archive_instances() -> tuple[ReportInstance, ...]:
+    """What only XML-RPC serves, taken whole: the tables with no REST home and the seven shipping reports.
+    Keap switches XML-RPC off on 2026-12-31; after that these can no longer be taken."""
+    tables = [instance("data_table", asset=ARCHIVE_PREFIX + snake(t), table=t, transport="xmlrpc", whole=True)
+              for t in XMLRPC_ONLY]
+    shipping = [instance(spec.name, asset=ARCHIVE_PREFIX + spec.name) for spec in SHIPPING_REPORTS]
+    return tuple(replace(i, group="xmlrpc_archive") for i in (*tables, *shipping))
+
+
+def _archive_summary(partitions: dg.PartitionsDefinition, archived: tuple[ReportInstance, ...]) -> dg.AssetsDefinition:
+    @dg.asset(name=ARCHIVE_SUMMARY, group_name="xmlrpc_archive", partitions_def=partitions,
+              deps=[dg.AssetKey(i.asset) for i in archived], kinds={"duckdb"},
+              description="Rows per table of the XML-RPC archive (archive_xmlrpc_only), after it ran.")
+    def summary(context, warehouse: WarehouseResource) -> dg.MaterializeResult:  # no annotation: see refresh_keap_token
+        found = warehouse.get_warehouse().archive()
+        lines = ["| table | rows | written |", "|---|---|---|",
+                 *(f"| keap.{t} | {n} | {at:%Y-%m-%d %H:%M} UTC |" for t, n, at in found)]
+        total = sum(n for _, n, _ in found)
+        context.log.info(f"XML-RPC archive: {len(found)} tables, {total} rows: "
+                         + ", ".join(f"{t} {n}" for t, n, _ in found))
+        return dg.MaterializeResult(metadata={"tables": len(found), "rows": total,
+                                              "summary": dg.MetadataValue.md("\n".join(lines))})
+
+    return summary
+
+
 def build_definitions(settings: Settings | None = None, *, resources: dict | None = None,
                       instances: tuple[ReportInstance, ...] | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     if instances is None:
         instances = load_instances(settings.reports_file, REPORTS_BY_NAME)
+    archived = archive_instances()
     start, pool, sandbox = settings.start_date, settings.pool, settings.sandbox
     range_partitions = daily_partitions(start)
     snapshot_partitions = daily_partitions(settings.snapshot_start_date)
     assets = [build_report_asset(i, range_partitions if i.dates is Dates.RANGE else snapshot_partitions, pool,
-                                 sandbox=sandbox, peers=instances) for i in instances]
+                                 sandbox=sandbox, peers=instances) for i in (*instances, *archived)]
+    assets.append(_archive_summary(snapshot_partitions, archived))
     ranged = [i for i in instances if i.dates is Dates.RANGE]
     current = [i for i in instances if i.dates is not Dates.RANGE]
     resources = resources or {"keap": keap_resource(settings), "warehouse": warehouse_resource(settings)}
     job_tags = {"infusionsoft/sandbox": "true"} if sandbox else {}
-    jobs: list = [keepalive_job]
+    jobs: list = [keepalive_job, dg.define_asset_job(
+        ARCHIVE_JOB, selection=dg.AssetSelection.assets(*[i.asset for i in archived], ARCHIVE_SUMMARY),
+        tags=job_tags, description="Everything only Keap's XML-RPC API serves, taken whole into today's partition "
+                                   "with a summary of rows per table. Keap switches XML-RPC off on 2026-12-31: run "
+                                   "it before then. It can be run again: each run replaces today's partition.")]
     schedules: list = []
 
     kinds = (  # (job, its instances, what it is, its default schedule)

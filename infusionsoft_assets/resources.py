@@ -29,6 +29,8 @@ class KeapResource(dg.ConfigurableResource):
     read_timeout_s: float = 120
     # In-client tries per request (short backoff); past them the step is retried on its own schedule.
     retry_attempts: int = 5
+    # The zone XML-RPC dates are written in; "auto" reads it from the app's settings.
+    app_timezone: str = "auto"
 
     _credentials: Any = PrivateAttr(default=None)
 
@@ -83,6 +85,7 @@ def keap_resource(settings: Settings) -> KeapResource:
         client_secret=_from(settings, "client_secret", _secret(settings.client_secret)),
         token_file=_from(settings, "token_file", settings.token_file),
         api_key=_from(settings, "api_key", _secret(settings.api_key)),
+        app_timezone=_from(settings, "app_timezone", settings.app_timezone),
     )
 
 

@@ -46,6 +46,7 @@ class Settings(BaseModel):
     start_date: date = DEFAULT_START_DATE
     snapshot_start_date: date = DEFAULT_SNAPSHOT_START_DATE
     reports_file: str | None = None
+    app_timezone: str = "auto"        # the zone XML-RPC dates are in; auto: the app's settings say
     lookback_days_raw: str = str(DEFAULT_LOOKBACK_DAYS)
 
     _from_env: frozenset[str] = PrivateAttr(default=frozenset())
@@ -68,6 +69,18 @@ class Settings(BaseModel):
         if value is not None and not value.strip():
             raise ValueError("is empty")
         return value.strip() if value else value
+
+    @field_validator("app_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        if value.strip() != "auto":
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value.strip())
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{value!r} is not a time zone name such as America/New_York (or auto)") from None
+        return value.strip()
 
     @field_validator("start_date", "snapshot_start_date", mode="before")
     @classmethod

@@ -278,3 +278,72 @@ def busiest_days(truth_of_day: Callable[[list[date]], Truth], candidates: list[d
     index = candidates.index(best)
     start = max(0, min(index - width + 1, len(candidates) - width))
     return candidates[start:start + width]
+
+
+# -- legacy tables and XML-RPC-only reports ----------------------------------------------------------------
+
+def legacy_value(value: Any, column_type: str) -> Any:
+    """A dataset value as the warehouse holds it: Date fields a day, times to the second (XML-RPC has no
+    milliseconds; REST keeps them, so both are compared to the second), ids and numbers as they are."""
+    if isinstance(value, datetime):
+        return value.date() if column_type == "DATE" else value.replace(microsecond=0)
+    return value
+
+
+def compared_columns(spec) -> dict[str, str]:
+    """The columns a table instance must fill from the dataset: every one its transport serves."""
+    return {c.name: c.type for c in spec.columns
+            if c.name != "record_id" and "not served by REST" not in c.description}
+
+
+def _legacy_rows(ds, spec, rows) -> Truth:
+    from infusionsoft_assets.catalog.tables import TABLES
+
+    table = TABLES[spec.table]
+    columns = compared_columns(spec)
+    return {tuple(r[k] for k in table.key): {name: legacy_value(r.get(name), kind) for name, kind in columns.items()}
+            for r in rows}
+
+
+def data_table(ds, params, days, spec=None) -> Truth:
+    from infusionsoft_assets.catalog.tables import TABLES
+
+    table = TABLES[params["table"]]
+    field = spec.partition_field
+    rows = [r for r in ds.tables.get(table.name, [])
+            if field is None or (r.get(field) is not None and day_of(r[field]) in days)]
+    return _legacy_rows(ds, spec, rows)
+
+
+def data_record(ds, params, days, spec=None) -> Truth:
+    from infusionsoft_assets.catalog.tables import TABLES
+
+    table = TABLES[params["table"]]
+    wanted = set(params["ids"])
+    truth = _legacy_rows(ds, spec, [r for r in ds.tables[table.name] if r["Id"] in wanted])
+    return {(key[0],): values for key, values in truth.items()}  # keyed by the id asked for
+
+
+def _shipping(kind: str) -> Callable:
+    def truth(ds, params, days) -> Truth:
+        found = [o for o in ds.collections["shipping_options"] if o["type"] == kind]
+        wanted = {o["id"] for o in found} if params.get("option_ids", ALL) == ALL else set(params["option_ids"])
+        return {(o["id"],): {"name": o["name"], "active": o["active"]} for o in found if o["id"] in wanted}
+    return truth
+
+
+def shipping_order_ranges(ds, params, days) -> Truth:
+    found = [o for o in ds.collections["shipping_options"] if o["type"] == "OrderTotal"]
+    wanted = {o["id"] for o in found} if params.get("option_ids", ALL) == ALL else set(params["option_ids"])
+    return {(o["id"], r["id"]): {"price": r["price"]} for o in found if o["id"] in wanted for r in o["ranges"]}
+
+
+TRUTH.update({
+    "data_table": data_table, "data_record": data_record,
+    "shipping_flat_rate": _shipping("Flat"), "shipping_order_quantity": _shipping("Quantity"),
+    "shipping_order_total": _shipping("OrderTotal"), "shipping_product_based": _shipping("Product"),
+    "shipping_ups": _shipping("UPS"), "shipping_weight_based": _shipping("Weight"),
+    "shipping_order_ranges": shipping_order_ranges,
+})
+#: Reports whose truth needs the instance's own spec (its table's columns and partition field).
+NEEDS_SPEC = {"data_table", "data_record"}

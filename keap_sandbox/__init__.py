@@ -11,6 +11,7 @@ sandbox`` is the same command.
 * :mod:`.auth`, :mod:`.consent` — OAuth2 consent/token endpoints and the gateway's token check;
   :mod:`.consent_robot` approves the consent page headlessly (demo, tests)
 * :mod:`.quotas`, :mod:`.faults`, :mod:`.builds` — ``x-keap-*`` quotas, fault injection, older Keap builds
+* :mod:`.sunset` — XML-RPC retired (``410 Gone``) as Keap's after 2026-12-31, behind a switch
 * :mod:`.app` — :func:`create_app`, the Starlette app wiring it together; :mod:`.admin` its control routes
 * :mod:`.server` — :class:`SandboxServer` (thread/process) and :func:`serve` (CLI, :mod:`.__main__`)
 """

@@ -13,6 +13,11 @@ OAuth: the consent page sends codes only to registered redirect URIs: by default
 ``http://127.0.0.1/callback`` and ``http://localhost/callback`` on any port (RFC 8252 loopback rule);
 ``--redirect-uri URI`` (repeatable) registers others instead. ``--keap-build YYYY-MM`` imitates a tenant
 on an older Keap build, e.g. ``--keap-build 2026-04`` rejects ``order_by=update_time`` on v2 contacts.
+
+``--xmlrpc-shut-down`` imitates Keap after it retired the legacy XML-RPC API on 2026-12-31: every request to
+``/crm/xmlrpc/v1`` (or ``/crm/xmlrpc``) answers ``410 Gone`` with an HTML page, before authentication and
+quotas; REST and OAuth keep working. Switch it at run time through ``/sandbox/admin/xmlrpc``
+(``{"shut_down": true|false}``).
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where to write infusionsoft-assets' reports file for this dataset (every report, "
                              "with targets that exist here; printed as INFUSIONSOFT_REPORTS_FILE); default: "
                              "keap-sandbox-reports-SEED-SCALE.yaml in the system temp folder")
+    parser.add_argument("--xmlrpc-shut-down", action="store_true",
+                        help="imitate Keap after the XML-RPC API's retirement on 2026-12-31: /crm/xmlrpc/v1 answers "
+                             "410 Gone (HTML) to every request; REST and OAuth keep working (default: XML-RPC on; "
+                             "switchable at run time through /sandbox/admin/xmlrpc)")
     _add_quota_flags(parser, QuotaLimits.from_env())
     return parser.parse_args(argv)
 
@@ -104,7 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     serve(host=args.host, port=args.port, seed=args.seed, scale=args.scale, now=args.now,
           access_token_ttl=args.access_token_ttl, refresh_token_ttl=args.refresh_token_ttl,
           log_level=args.log_level, quotas=quota_limits(args), faults=args.faults,
-          redirect_uris=args.redirect_uris, keap_build=args.keap_build, reports_file=args.reports_file)
+          redirect_uris=args.redirect_uris, keap_build=args.keap_build, reports_file=args.reports_file,
+          xmlrpc_shut_down=args.xmlrpc_shut_down)
 
 
 if __name__ == "__main__":

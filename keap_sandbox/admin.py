@@ -9,6 +9,10 @@
 * ``POST /sandbox/admin/quotas`` — change limits, e.g. ``{"key_per_minute": 5, "enforce": true}``
   (fields of :class:`~.quotas.QuotaLimits`); counters restart
 * ``DELETE /sandbox/admin/quotas`` — zero the counters, keep the limits
+* ``GET /sandbox/admin/xmlrpc`` — ``{"shut_down": bool}``: whether XML-RPC is retired (410 Gone, see
+  :mod:`.sunset`)
+* ``POST /sandbox/admin/xmlrpc`` — switch it: ``{"shut_down": true}`` retires XML-RPC, ``false`` restores
+  it (a non-boolean → 400 and nothing changes)
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from starlette.routing import Route
 
 from .faults import FaultInjector, parse_spec
 from .quotas import Quotas
+from .sunset import XmlRpcSunset
 
 ADMIN = "/sandbox/admin"
 
@@ -39,7 +44,7 @@ def _bad_request(exc: Exception) -> JSONResponse:
     return JSONResponse({"error": str(exc)}, status_code=400)
 
 
-def admin_routes(quotas: Quotas, faults: FaultInjector) -> list[Route]:
+def admin_routes(quotas: Quotas, faults: FaultInjector, sunset: XmlRpcSunset) -> list[Route]:
     async def show_faults(request: Request) -> Response:
         return JSONResponse(faults.snapshot())
 
@@ -73,6 +78,19 @@ def admin_routes(quotas: Quotas, faults: FaultInjector) -> list[Route]:
         quotas.reset()
         return JSONResponse(quotas.snapshot())
 
+    async def show_xmlrpc(request: Request) -> Response:
+        return JSONResponse(sunset.snapshot())
+
+    async def set_xmlrpc(request: Request) -> Response:
+        try:
+            body = await _json_object(request)
+            if not isinstance(body.get("shut_down"), bool):
+                raise ValueError('body must be {"shut_down": true|false}')
+        except ValueError as exc:
+            return _bad_request(exc)
+        sunset.shut_down = body["shut_down"]
+        return JSONResponse(sunset.snapshot())
+
     return [
         Route(f"{ADMIN}/faults", show_faults, methods=["GET"]),
         Route(f"{ADMIN}/faults", set_faults, methods=["POST"]),
@@ -80,4 +98,6 @@ def admin_routes(quotas: Quotas, faults: FaultInjector) -> list[Route]:
         Route(f"{ADMIN}/quotas", show_quotas, methods=["GET"]),
         Route(f"{ADMIN}/quotas", set_quotas, methods=["POST"]),
         Route(f"{ADMIN}/quotas", reset_quotas, methods=["DELETE"]),
+        Route(f"{ADMIN}/xmlrpc", show_xmlrpc, methods=["GET"]),
+        Route(f"{ADMIN}/xmlrpc", set_xmlrpc, methods=["POST"]),
     ]

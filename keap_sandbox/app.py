@@ -7,8 +7,11 @@ Layout (Keap spreads these over accounts./api. hosts; the sandbox serves all fro
 * ``/crm/...`` — the API behind a gateway check (Bearer token or ``X-Keap-API-Key``);
   REST endpoints are registered in :mod:`.rest.routes`, XML-RPC is :mod:`.xmlrpc`
 * ``GET /sandbox/health`` — readiness probe and identity (sandbox-only, unauthenticated)
-* ``/sandbox/admin/faults`` and ``/sandbox/admin/quotas`` — fault injection and quota state
-  (sandbox-only, unauthenticated; see :mod:`.admin`)
+* ``/sandbox/admin/faults``, ``/sandbox/admin/quotas`` and ``/sandbox/admin/xmlrpc`` — fault injection,
+  quota state and the XML-RPC sunset switch (sandbox-only, unauthenticated; see :mod:`.admin`)
+
+With ``xmlrpc_shut_down`` on, the XML-RPC paths answer ``410 Gone`` (HTML) to everything, ahead of the
+gateway, as Keap's do after the API's retirement on 2026-12-31 (see :mod:`.sunset`).
 
 Every response carries ``x-keap-sandbox: true`` so a client can tell it is not talking to Keap.
 """
@@ -33,6 +36,7 @@ from .faults import FaultInjector, apply_fault, xmlrpc_method_of
 from .quotas import QuotaLimits, Quotas
 from .rest.routes import RestRouter, build_rest_router
 from .rest.v2 import ApiError
+from .sunset import SunsetGate, XmlRpcSunset
 from .wire import iso_ms
 from .xmlrpc.endpoint import XmlRpcEndpoint
 
@@ -157,7 +161,7 @@ class SandboxStarlette(Starlette):
 def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_token_ttl: int = 45 * 86_400,
                clock: Callable[[], float] = time.time, quotas: QuotaLimits | None = None,
                faults: str = "", redirect_uris: Iterable[str] | None = None,
-               keap_build: str | None = None) -> Starlette:
+               keap_build: str | None = None, xmlrpc_shut_down: bool = False) -> Starlette:
     """The sandbox as an ASGI app.
 
     ``clock`` (epoch seconds) drives token expiry, consent-form expiry and quota windows; ``quotas``
@@ -165,6 +169,8 @@ def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_toke
     settable at run time through ``/sandbox/admin/faults``. ``redirect_uris``: the OAuth client's
     registered redirect URIs (default: loopback ``/callback`` on any port; see :mod:`.consent`).
     ``keap_build``: ``YYYY-MM`` to imitate an older Keap build (default: current; see :mod:`.builds`).
+    ``xmlrpc_shut_down``: answer the XML-RPC paths ``410 Gone`` as Keap does after 2026-12-31 (before auth,
+    quotas and faults; see :mod:`.sunset`), also switchable at run time through ``/sandbox/admin/xmlrpc``.
     """
     build = parse_build(keap_build)
     store = TokenStore(dataset.credentials, access_token_ttl=access_token_ttl,
@@ -172,20 +178,21 @@ def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_toke
     oauth = OAuthEndpoints(store, dataset.tenant_host, RedirectUris(redirect_uris))
     quota_state = Quotas(dataset.tenant_host, quotas or QuotaLimits(), clock)
     injector = FaultInjector(dataset.seed, faults)
+    sunset = XmlRpcSunset(xmlrpc_shut_down)
     gateway = CrmGateway(store, quota_state, injector, build_rest_router(dataset, build),
                          XmlRpcEndpoint(dataset))
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "sandbox": True, "seed": dataset.seed, "scale": dataset.scale,
                              "now": iso_ms(dataset.now_ms), "tenant": dataset.tenant_host,
-                             "keap_build": build or "current"})
+                             "keap_build": build or "current", "xmlrpc_shut_down": sunset.shut_down})
 
     async def unknown(request: Request, exc: Exception) -> Response:
         return not_found()
 
     routes = [
         Route("/sandbox/health", health, methods=["GET"]),
-        *admin_routes(quota_state, injector),
+        *admin_routes(quota_state, injector, sunset),
         Route("/app/oauth/authorize", oauth.authorize_page, methods=["GET"]),
         Route("/app/oauth/authorize", oauth.authorize_submit, methods=["POST"]),
         Route("/token", oauth.token, methods=["POST"]),
@@ -196,5 +203,8 @@ def create_app(dataset: Dataset, *, access_token_ttl: int = 86_400, refresh_toke
     app.state.dataset = dataset
     app.state.quotas = quota_state
     app.state.faults = injector
+    app.state.xmlrpc_sunset = sunset
+    # Inside SandboxHeaders (added last, so outermost): a retired answer still says x-keap-sandbox.
+    app.add_middleware(SunsetGate, sunset=sunset, paths={"/crm" + path for path in XMLRPC_PATHS})
     app.add_middleware(SandboxHeaders)
     return app

@@ -24,6 +24,11 @@ EVERYTHING = ("contacts", "contacts_by_tags", "affiliate_clawbacks", "affiliate_
               "search_available_fields", "saved_search")
 
 
+#: The seven shipping-option reports: served by XML-RPC alone, every option of each type by default.
+SHIPPING = ("shipping_flat_rate", "shipping_order_quantity", "shipping_order_total", "shipping_order_ranges",
+            "shipping_product_based", "shipping_ups", "shipping_weight_based")
+
+
 def instances(ds: Dataset) -> list[dict]:
     """The instances, as dicts (report, asset, params)."""
     contacts = ds.contacts
@@ -46,6 +51,16 @@ def instances(ds: Dataset) -> list[dict]:
         {"report": "invoice_payments", "asset": "invoice_payments_of_five", "params": {"invoice_ids": invoices[-5:]}},
         {"report": "saved_search_new", "params": {"saved_searches": [search_name],
                                                   "fields": list(searches[first_search]["columns"])[:3]}},
+        # Domo's "Query a Data Table" and "Record by ID": a REST-served table, XML-RPC-only ones, a query
+        {"report": "data_table", "params": {"table": "Contact"}},
+        {"report": "data_table", "params": {"table": "ContactGroupAssign"}},
+        {"report": "data_table", "params": {"table": "Ticket"}},
+        {"report": "data_table", "params": {"table": "JobRecurringInstance"}},
+        {"report": "data_table", "asset": "contacts_named_j_updated_since_last_run",
+         "params": {"table": "Contact", "fields": ["Id", "FirstName", "LastName", "Email", "LastUpdated"],
+                    "query": "'FirstName':'J%', 'LastUpdated':'~>=~LastSuccessfulRun'"}},
+        {"report": "data_record", "params": {"table": "Job", "ids": [row["Id"] for row in ds.tables["Job"][:3]]}},
+        *({"report": name} for name in SHIPPING),
     ]
     return out
 

@@ -85,12 +85,13 @@ def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 20
           refresh_token_ttl: int = 45 * 86_400, log_level: str = "warning",
           out: TextIO | None = None, quotas: QuotaLimits | None = None, faults: str = "",
           redirect_uris: Iterable[str] | None = None, keap_build: str | None = None,
-          reports_file: str | None = None) -> None:
+          reports_file: str | None = None, xmlrpc_shut_down: bool = False) -> None:
     """Serve in the foreground until interrupted. The first output line is the listening URL.
 
     ``quotas`` defaults to Keap's limits, enforced; ``faults`` is a spec string (see :mod:`.faults`);
     ``redirect_uris`` and ``keap_build`` are :func:`~.app.create_app`'s; ``reports_file``: where to write
-    infusionsoft-assets' reports file for this dataset (default: :func:`~.reports_file.default_path`).
+    infusionsoft-assets' reports file for this dataset (default: :func:`~.reports_file.default_path`);
+    ``xmlrpc_shut_down``: XML-RPC answers ``410 Gone``, as Keap's after 2026-12-31 (:mod:`.sunset`).
     """
     out = out or sys.stdout
     dataset = Dataset(seed=seed, scale=scale, now=now)
@@ -99,7 +100,7 @@ def serve(host: str = "127.0.0.1", port: int = 0, seed: int = 1, scale: int = 20
     gc.freeze()
     app = create_app(dataset, access_token_ttl=access_token_ttl, refresh_token_ttl=refresh_token_ttl,
                      quotas=quotas or QuotaLimits(), faults=faults, redirect_uris=redirect_uris,
-                     keap_build=keap_build)
+                     keap_build=keap_build, xmlrpc_shut_down=xmlrpc_shut_down)
     sock = bind_socket(host, port)
     base_url = base_url_of(sock, host)
     written = write_reports_file(dataset, reports_file or default_path(dataset))
@@ -158,7 +159,8 @@ class SandboxServer:
     never a 429; pass ``QuotaLimits()`` for Keap's); ``faults`` is a spec string (see :mod:`.faults`) — both also
     changeable at run time through ``/sandbox/admin/...``. ``redirect_uris`` replaces the registered OAuth
     redirect URIs (default: loopback ``/callback``, any port; :mod:`.consent`); ``keap_build`` (``YYYY-MM``)
-    imitates an older Keap build (default: current; :mod:`.builds`).
+    imitates an older Keap build (default: current; :mod:`.builds`). ``xmlrpc_shut_down`` answers XML-RPC
+    ``410 Gone`` as Keap does after 2026-12-31 (:mod:`.sunset`; switchable through ``/sandbox/admin/xmlrpc``).
     """
 
     def __init__(self, seed: int = 1, scale: int = 200, now: datetime | None = None, host: str = "127.0.0.1",
@@ -167,7 +169,7 @@ class SandboxServer:
                  log_level: str = "warning", start_timeout: float = 120.0,
                  quotas: QuotaLimits | None = None, faults: str = "",
                  redirect_uris: Iterable[str] | None = None, keap_build: str | None = None,
-                 reports_file: str | os.PathLike | None = None):
+                 reports_file: str | os.PathLike | None = None, xmlrpc_shut_down: bool = False):
         if mode not in ("thread", "process"):
             raise ValueError("mode must be 'thread' or 'process'")
         if clock is not None and mode != "thread":
@@ -181,6 +183,7 @@ class SandboxServer:
         # Bad values fail here rather than in a child process.
         self.redirect_uris = RedirectUris(redirect_uris).uris if redirect_uris else None
         self.keap_build = parse_build(keap_build)
+        self.xmlrpc_shut_down = bool(xmlrpc_shut_down)
         self.reports_file: Path | None = Path(reports_file) if reports_file else None
         self.base_url: str | None = None
         self.dataset: Dataset | None = None
@@ -241,7 +244,7 @@ class SandboxServer:
         app = create_app(self.dataset, access_token_ttl=self.access_token_ttl,
                          refresh_token_ttl=self.refresh_token_ttl, clock=self.clock or time.time,
                          quotas=self.quotas, faults=self.faults, redirect_uris=self.redirect_uris,
-                         keap_build=self.keap_build)
+                         keap_build=self.keap_build, xmlrpc_shut_down=self.xmlrpc_shut_down)
         self._sock = bind_socket(self.host, self.port)
         self.base_url = base_url_of(self._sock, self.host)
         self._server = _uvicorn_server(app, self.log_level)
@@ -259,7 +262,8 @@ class SandboxServer:
                 "--faults", self.faults, *quota_flags(self.quotas),
                 *(flag for uri in self.redirect_uris or () for flag in ("--redirect-uri", uri)),
                 *(("--keap-build", self.keap_build) if self.keap_build else ()),
-                *(("--reports-file", str(self.reports_file)) if self.reports_file else ())]
+                *(("--reports-file", str(self.reports_file)) if self.reports_file else ()),
+                *(("--xmlrpc-shut-down",) if self.xmlrpc_shut_down else ())]
 
     def _start_process(self) -> None:
         self._proc = subprocess.Popen(self._command(), stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,

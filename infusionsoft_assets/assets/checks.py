@@ -14,9 +14,15 @@ import dagster as dg
 from ..catalog import ReportInstance
 from ..catalog.fetch import FetchNotes
 from ..catalog.params import ALL
+from ..catalog.sources import XmlRpcQuery
 
 PRIMARY_KEY = "primary_key"
 KEAP_TOTALS = "keap_totals"
+
+
+def _keap_states_totals(spec) -> bool:
+    """Keap states a total or count for the same requests: page totals, a count endpoint, DataService.count."""
+    return bool(spec.page_totals or spec.count_endpoint or isinstance(spec.source, XmlRpcQuery))
 
 
 def _reconcile_name(instance: ReportInstance) -> str:
@@ -28,7 +34,7 @@ def check_specs(instance: ReportInstance) -> list[dg.AssetCheckSpec]:
     specs = [dg.AssetCheckSpec(PRIMARY_KEY, asset=instance.asset,
                                description=f"({', '.join(spec.primary_key)}) is unique and not null in each "
                                            "written partition")]
-    if spec.page_totals or spec.count_endpoint:
+    if _keap_states_totals(spec):
         specs.append(dg.AssetCheckSpec(KEAP_TOTALS, asset=instance.asset,
                                        description="the rows add up to the totals and counts Keap states for "
                                                    "the same requests (no silent truncation)"))
@@ -48,7 +54,7 @@ def check_results(instance: ReportInstance, context: dg.AssetExecutionContext, s
     results = [dg.AssetCheckResult(
         check_name=PRIMARY_KEY, passed=not duplicates and not nulls,
         metadata={"duplicate_keys": duplicates, "null_keys": nulls, "days_checked": len(written)})]
-    if spec.page_totals or spec.count_endpoint:
+    if _keap_states_totals(spec):
         results.append(dg.AssetCheckResult(
             check_name=KEAP_TOTALS, passed=not notes.totals_mismatched,
             metadata={"totals_checked": notes.totals_checked, "mismatches": len(notes.totals_mismatched),

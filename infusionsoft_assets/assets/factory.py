@@ -18,7 +18,7 @@ import filelock
 from ..catalog import Dates, RecordError, ReportInstance, ReportSpec, plan
 from ..catalog.fetch import FetchPlan
 from ..dates import utc_today
-from ..keap import KeapClient, KeapError
+from ..keap import KeapClient, KeapError, XmlRpcShutDown
 from ..resources import KeapResource, WarehouseResource
 from ..storage import StagedRows, WarehouseError
 from .checks import check_results, check_specs
@@ -76,7 +76,7 @@ def build_report_asset(instance: ReportInstance, partitions_def: dg.PartitionsDe
 
     @dg.asset(
         name=instance.asset,
-        group_name=spec.group,
+        group_name=instance.group or spec.group,
         description=describe(instance),
         partitions_def=partitions_def,
         # Range reports: a multi-day run fetches the window once and writes each day.
@@ -142,17 +142,22 @@ def materialize_report(instance: ReportInstance, context: dg.AssetExecutionConte
     # A step retry means this run has already heard from Keap: a failing first call is then an outage.
     client = keap.get_client(logger=context.log, spoken_to_keap=context.retry_number > 0)
     try:
-        fetch = plan(spec, client, dict(instance.params))
+        fetch = plan(spec, client, dict(instance.params), app_timezone=keap.app_timezone,
+                     last_success=_last_success(context, instance) if spec.query else None)
         columns = [(c.name, c.duckdb_type) for c in fetch.columns]
         with StagedRows(columns, folder=store.staging_folder()) as staged:
             outside = _stage_pages(instance, fetch, context, client, staged, days, where, started)
             source = spec.source.label + (" (sandbox)" if client.stats.sandbox else "")
+            # A query on what changed since the last run fetches part of each day: merge, never drop the rest.
+            merge = any(c.uses_last_successful_run for c in spec.query)
             replaced = store.replace_partitions(
                 instance.asset, columns, days, staged, source=source, primary_key=spec.primary_key,
-                fetched_at=fetched_at)
+                fetched_at=fetched_at, merge=merge)
         if spec.latest_by:
             store.create_latest_view(instance.asset, spec.primary_key, spec.latest_by)
         checks = check_results(instance, context, store, replaced, fetch.notes, peers)
+    except XmlRpcShutDown as error:
+        raise dg.Failure(f"{where}: {error} Archived: {store.describe_archive()}.", allow_retries=False) from None
     except (KeapError, RecordError, filelock.Timeout, duckdb.IOException) as error:
         # A KeapError stays the cause: step retries are counted per error class from it.
         raise _answer(context, error, where) from (error if isinstance(error, KeapError) else None)
@@ -166,6 +171,13 @@ def materialize_report(instance: ReportInstance, context: dg.AssetExecutionConte
     context.log.info(f"{where}: wrote {metadata['rows_written']} rows to keap.{instance.asset} in "
                      f"{metadata['seconds']:.1f} s with {client.stats.calls} API calls")
     return dg.MaterializeResult(metadata=metadata, check_results=checks)
+
+
+def _last_success(context: dg.AssetExecutionContext, instance: ReportInstance) -> datetime | None:
+    """When the run that last materialized this asset started (~>=~LastSuccessfulRun); None if none has."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey(instance.asset))
+    record = context.instance.get_run_record_by_id(event.run_id) if event else None
+    return datetime.fromtimestamp(record.start_time, tz=timezone.utc) if record and record.start_time else None
 
 
 def _warn_on_foreign_pool(context: dg.AssetExecutionContext, keap: KeapResource, where: str) -> None:

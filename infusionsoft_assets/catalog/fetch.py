@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable, Iterator
 
+from zoneinfo import ZoneInfo
+
 from ..keap.client import REST_V1, REST_V2, KeapClient
 from ..keap.errors import FatalError
-from .sources import Detail, FanOut, Listing, ReportRun, RestList
+from . import legacy
+from .query import matcher
+from .sources import XMLRPC_SOURCES, Detail, FanOut, Listing, ReportRun, RestList, XmlRpcCall, XmlRpcListing, \
+    XmlRpcLoad, XmlRpcQuery
 from .spec import Column, CustomFields, ReportSpec, dig, snake
 
 ALL = "all"
@@ -47,6 +52,8 @@ class FetchPlan:
     params: dict[str, Any]
     targets: list[Any]                  # [None] without a fan-out; else ids / emails / batches of ids
     columns: tuple[Column, ...]
+    zone: ZoneInfo = ZoneInfo(legacy.DEFAULT_APP_TIMEZONE)   # the app's zone: XML-RPC dates, query dates
+    last_success: datetime | None = None                     # ~>=~LastSuccessfulRun in a query
     notes: FetchNotes = field(default_factory=FetchNotes)
     _lookup_cache: dict[tuple, Any] = field(default_factory=dict)
 
@@ -82,6 +89,12 @@ class FetchPlan:
             yield [r for r in records if isinstance(r, dict)]
         elif isinstance(source, ReportRun):
             yield from self._run_pages(source, target)
+        elif isinstance(source, XmlRpcQuery):
+            yield from legacy.table_pages(self, source, window)
+        elif isinstance(source, XmlRpcLoad):
+            yield legacy.load_record(self, source, target)
+        elif isinstance(source, XmlRpcCall):
+            yield legacy.call_method(self, source, target)
         else:  # pragma: no cover - a new shape must be added here
             raise TypeError(f"report {self.spec.name}: unknown source shape {type(source).__name__}")
 
@@ -155,6 +168,8 @@ class FetchPlan:
                 record["__day__"] = window[0].date().isoformat()
         if spec.explode:
             page = [{**record, "__item__": item} for record in page for item in _elements(record, spec)]
+        if spec.query and not isinstance(spec.source, XMLRPC_SOURCES):
+            page = [record for record in page if self._matches(self._typed(record))]
         for lookup in spec.lookups:
             for record in page:
                 keys = {name: dig(record, path) for name, path in lookup.keys.items()}
@@ -164,6 +179,21 @@ class FetchPlan:
                 keys = {name: dig(record, path) for name, path in total.keys.items()}
                 record[f"__{total.into}__"] = None if None in keys.values() else self._summed(total, keys)
         return page
+
+    def __post_init__(self) -> None:
+        # A data table's query over REST is applied here, with Keap's semantics, to the fields it tests.
+        tested = {c.field for c in self.spec.query}
+        self._query_columns = tuple(c for c in self.columns if c.name in tested)
+        types = {c.name: "String" for c in self.columns}
+        if self.spec.table:
+            from .tables import TABLES
+
+            types.update(TABLES[self.spec.table].types)
+        self._matches = matcher(self.spec.query, types, self.zone, self.last_success)
+
+    def _typed(self, record: dict) -> dict:
+        """The fields a query tests, typed as stored, under their XML-RPC names (rows read over REST)."""
+        return {c.name: c.extract(record) for c in self._query_columns}
 
     def _looked_up(self, lookup, keys: dict[str, Any]) -> Any:
         cache_key = (lookup.into, tuple(sorted(keys.items())))
@@ -214,13 +244,19 @@ def _midnight(day: date) -> datetime:
 
 
 # -- planning -------------------------------------------------------------------------------------------
-def plan(spec: ReportSpec, client: KeapClient, params: dict[str, Any]) -> FetchPlan:
-    """Targets and columns for one run of ``spec`` with an instance's (validated) ``params``."""
+def plan(spec: ReportSpec, client: KeapClient, params: dict[str, Any], *, app_timezone: str | None = None,
+         last_success: datetime | None = None) -> FetchPlan:
+    """Targets and columns for one run of ``spec`` with an instance's (validated) ``params``. The app's time
+    zone is read from Keap only when the report needs it (XML-RPC dates, a query's dates)."""
     targets = resolve_targets(spec.fan_out, client, params) if spec.fan_out else [None]
     columns = spec.columns + custom_field_columns(spec, client)
     if isinstance(spec.source, ReportRun):
         columns += saved_search_columns(spec, client, targets, params)
-    return FetchPlan(spec, client, params, targets, columns)
+    if spec.table and isinstance(spec.source, XMLRPC_SOURCES):
+        columns += legacy.custom_columns(spec, client)
+    needs_zone = isinstance(spec.source, XMLRPC_SOURCES) or bool(spec.query)
+    zone = legacy.app_zone(client, app_timezone) if needs_zone else ZoneInfo(legacy.DEFAULT_APP_TIMEZONE)
+    return FetchPlan(spec, client, params, targets, columns, zone, last_success)
 
 
 def listing_records(client: KeapClient, listing: Listing) -> Iterator[dict]:
@@ -235,8 +271,10 @@ def resolve_targets(fan: FanOut, client: KeapClient, params: dict[str, Any]) -> 
     wanted = params.get(fan.param, ALL if fan.default_all else None)
     if wanted == ALL and fan.all_unfiltered:
         return [None]  # one request without the binding: the list holds every target's rows
-    if wanted == ALL:
-        assert fan.all_from is not None, f"{fan.param}: 'all' is validated before a run"
+    if wanted == ALL and isinstance(fan.all_from, XmlRpcListing):
+        values = legacy.listed_ids(client, fan.all_from)
+    elif wanted == ALL:
+        assert isinstance(fan.all_from, Listing), f"{fan.param}: 'all' is validated before a run"
         values = [str(r.get(fan.all_from.id_field)) for r in listing_records(client, fan.all_from)]
     elif fan.kind == "saved_search":
         values = _saved_search_ids(client, fan, wanted)
@@ -296,7 +334,10 @@ def custom_field_columns(spec: ReportSpec, client: KeapClient) -> tuple[Column, 
     for custom in spec.custom_fields:
         model = client.get_json(REST_V2 + custom.model)
         for item in model.get("custom_fields") or ():
-            name = custom.prefix + snake(item.get("field_name") or item.get("label") or item.get("id"))
+            own = str(item.get("field_name") or item.get("label") or item.get("id"))
+            name = custom.prefix + (own if custom.exact else snake(own))
+            if custom.exact and spec.custom_field_names is not None and name not in spec.custom_field_names:
+                continue
             if name in taken:
                 name = f"{name}_{item.get('id')}"
             taken.add(name)

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .params import ALL, ParamError, validate
+from .params import ALL, ParamError, validate, validate_option
 from .spec import Dates, ReportSpec
 
 DEFAULT_FILE = Path(__file__).with_name("default_reports.yaml")
@@ -78,13 +78,14 @@ class ReportInstance:
     spec: ReportSpec
     params: Mapping[str, Any] = field(default_factory=dict)
     schedule: ScheduleConfig | None = None
+    group: str | None = None          # the UI's asset group, when not the report's own
 
     @property
     def dates(self) -> Dates:
         return self.spec.dates
 
     def describe_params(self) -> str:
-        shown = {k: v if v == ALL else ", ".join(map(str, v)) for k, v in self.params.items()}
+        shown = {k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in self.params.items()}
         return "; ".join(f"{k}={v}" for k, v in shown.items()) or "-"
 
 
@@ -128,9 +129,6 @@ def build_instance(config: InstanceConfig, catalog: Mapping[str, ReportSpec]) ->
     if spec is None:
         raise InstancesError(f"report: {config.report!r} is not a report of the catalog "
                              "(`infusionsoft-assets reports` lists them)")
-    asset = config.asset or spec.name
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", asset):
-        raise InstancesError(f"asset: {asset!r} must be snake_case (a-z, 0-9, _), starting with a letter")
     params: dict[str, Any] = {}
     unknown = set(config.params) - set(spec.params)
     if unknown:
@@ -154,9 +152,17 @@ def build_instance(config: InstanceConfig, catalog: Mapping[str, ReportSpec]) ->
                 raise InstancesError(f"params.{option.name}: required ({option.description})")
             continue
         try:
-            params[option.name] = validate(option.kind, value, allow_all=False)
+            params[option.name] = validate_option(option, value)
         except ParamError as exc:
             raise InstancesError(f"params.{option.name}: {exc}") from None
+    if spec.derive is not None:  # a report whose shape depends on its parameters (a data table)
+        try:
+            spec = spec.derive(params)
+        except ParamError as exc:
+            raise InstancesError(str(exc)) from None
+    asset = config.asset or spec.default_asset or spec.name
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", asset):
+        raise InstancesError(f"asset: {asset!r} must be snake_case (a-z, 0-9, _), starting with a letter")
     schedule = config.schedule
     if schedule and schedule.days_back is not None and spec.dates is not Dates.RANGE:
         raise InstancesError(f"schedule.days_back: {spec.name} is a {spec.dates.value} report; only range "

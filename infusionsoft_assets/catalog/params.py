@@ -21,12 +21,15 @@ class ParamError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
-    """A parameter that is not a fan-out target (e.g. the fields of "Search - Saved Search New")."""
+    """A parameter that is not a fan-out target (the fields of "Search - Saved Search New", a data
+    table's query). ``single``: one value, not a list; ``choices``: the values allowed."""
 
     name: str
     kind: str
     description: str
     required: bool = False
+    single: bool = False
+    choices: tuple[str, ...] = ()
 
 
 def _listed(value: Any) -> list[Any]:
@@ -56,6 +59,26 @@ def _one(kind: str, value: Any) -> Any:
             raise ParamError(f"{value!r} is not a field name")
         return value.strip()
     raise ParamError(f"unknown parameter kind {kind!r}")  # a catalog bug, said plainly
+
+
+def validate_option(option: Option, value: Any) -> Any:
+    """An option's normalised value: one value or a list, a query as given (parsed by its report)."""
+    if option.kind == "query":
+        if not isinstance(value, (str, dict)):
+            raise ParamError("a query is a string of 'Field':'value' pairs or a mapping of field to value")
+        return value
+    if option.kind == "bool":
+        if not isinstance(value, bool):
+            raise ParamError(f"{value!r} is not true or false")
+        return value
+    if option.single:
+        if isinstance(value, (list, tuple, dict)):
+            raise ParamError(f"{value!r}: one value, not several")
+        text = str(value).strip()
+        if option.choices and text not in option.choices:
+            raise ParamError(f"{text!r} is not one of {', '.join(option.choices)}")
+        return _one(option.kind, text) if option.kind != "text" else text
+    return validate(option.kind, value, allow_all=False)
 
 
 def validate(kind: str, value: Any, *, allow_all: bool) -> Any:

@@ -69,18 +69,73 @@ class ReportRun:
         return f"rest_v2 {self.endpoint}"
 
 
-Source = RestList | Detail | ReportRun
+@dataclass(frozen=True)
+class XmlRpcQuery:
+    """A legacy table through ``DataService.query`` (pages of 1,000). ``date_field`` windows a range report
+    (``~>=~`` the window's start, ordered by it, stopping at its end); ``order_by`` orders a snapshot."""
+
+    table: str
+    date_field: str | None = None
+    order_by: str | None = None
+    ascending: bool = True
+
+    @property
+    def window(self) -> tuple[str, str] | None:
+        return (self.date_field, self.date_field) if self.date_field else None
+
+    @property
+    def label(self) -> str:
+        return f"xmlrpc DataService.query {self.table}"
+
+
+@dataclass(frozen=True)
+class XmlRpcLoad:
+    """One legacy record per target id: ``DataService.load(table, id, fields)``."""
+
+    table: str
+    window = None
+
+    @property
+    def label(self) -> str:
+        return f"xmlrpc DataService.load {self.table}"
+
+
+@dataclass(frozen=True)
+class XmlRpcCall:
+    """A legacy service method (``ShippingService.getFlatRateShippingOption``): its arguments are the
+    target (``{target}``, sent as an int) or fixed values; the answer is one struct or a list of them."""
+
+    method: str
+    args: tuple[str, ...] = ()
+    window = None
+
+    @property
+    def label(self) -> str:
+        return f"xmlrpc {self.method}"
+
+
+Source = RestList | Detail | ReportRun | XmlRpcQuery | XmlRpcLoad | XmlRpcCall
+XMLRPC_SOURCES = (XmlRpcQuery, XmlRpcLoad, XmlRpcCall)
 
 
 @dataclass(frozen=True)
 class Listing:
-    """Where "all" comes from: the ids of a v2 list (``/affiliates`` -> every affiliate id), or, with
-    ``value_of``, another value of each record (a saved search's name)."""
+    """Where "all" comes from: the ids of a v2 list (``/affiliates`` -> every affiliate id)."""
 
     endpoint: str
     items_key: str
     id_field: str = "id"
     filters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class XmlRpcListing:
+    """Where "all" comes from over XML-RPC: the ids a method lists, those whose members equal ``where``
+    (every flat-rate shipping option of ``ShippingService.getAllShippingOptions``)."""
+
+    method: str
+    id_field: str = "id"
+    where: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,7 +156,7 @@ class FanOut:
     as_: str
     kind: str = "id"
     bind: Literal["path", "filter", "filter_all"] = "path"
-    all_from: Listing | None = None
+    all_from: Listing | XmlRpcListing | None = None
     all_unfiltered: bool = False
     default_all: bool = False
     batch: int = 100

@@ -80,6 +80,7 @@ class CustomFields:
     path: str = "custom_fields"
     prefix: str = "custom_"
     label: str = "custom field"
+    exact: bool = False         # keep the field's own name after the prefix (a legacy table's _Name)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,13 @@ class ReportSpec:
     reconcile: Reconcile | None = None
     options: tuple[Option, ...] = ()            # parameters that are not the fan-out's target
     legacy: bool = False        # served only by XML-RPC, which Keap switches off on 2026-12-31
+    # A report whose shape depends on its parameters (a data table's columns): the instance's own spec
+    # is ``derive(params)``, built and checked when the reports file loads.
+    derive: Callable[[dict], "ReportSpec"] | None = None
+    default_asset: str | None = None            # the asset name when the instance gives none
+    table: str | None = None                    # the legacy table a data-table report reads
+    custom_field_names: tuple[str, ...] | None = None   # its custom fields (_Name) to read; None: all
+    query: tuple = ()                           # its criteria (catalog.query), applied as Keap would
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
@@ -133,12 +141,18 @@ class ReportSpec:
         if missing := set(self.primary_key) - set(names):
             raise ValueError(f"report {self.name}: primary key columns {sorted(missing)} are not columns")
         if self.dates is Dates.RANGE:
-            if not (self.source.window and self.partition_field):
-                raise ValueError(f"report {self.name}: a range report needs a source window and partition_field")
+            # A source without a window is read whole and the run keeps the rows of its days (a small
+            # legacy table whose REST home has no date filter).
+            if not self.partition_field:
+                raise ValueError(f"report {self.name}: a range report needs a partition_field")
         elif self.source.window:
             raise ValueError(f"report {self.name}: only range reports take a window")
         if self.explode_split and not self.explode:
             raise ValueError(f"report {self.name}: explode_split needs explode")
+        # The partition's day comes from the typed column of that name when there is one (a legacy
+        # table's date read over REST or XML-RPC), else from the raw record.
+        object.__setattr__(self, "_partition_column",
+                           next((c for c in self.columns if c.name == self.partition_field), None))
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -182,11 +196,12 @@ class ReportSpec:
         return out
 
     def partition_day(self, record: dict) -> date:
-        raw = dig(record, self.partition_field or "")
+        column = self._partition_column  # type: ignore[attr-defined]
+        raw = column.extract(record) if column is not None else dig(record, self.partition_field or "")
         if not raw:
             raise RecordError(f"report {self.name}: record id {record.get('id')!r} has no "
                               f"{self.partition_field}, so it belongs to no day")
-        return parse_timestamp(raw).astimezone(timezone.utc).date()
+        return day_of(raw)
 
 
 def _getter(path: str) -> Callable[[dict], Any]:
@@ -213,6 +228,13 @@ def parse_timestamp(value: Any) -> datetime:
     else:
         parsed = datetime.fromisoformat(str(value).strip())  # 3.11+: takes Z, +0000 and +00:00
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def day_of(value: Any) -> date:
+    """The UTC day of a timestamp, or the day itself."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return parse_timestamp(value).astimezone(timezone.utc).date()
 
 
 def _bigint(raw: Any) -> int:

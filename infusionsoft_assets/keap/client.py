@@ -24,7 +24,7 @@ from .account import DEFAULT_API_URL
 from .auth import Credentials
 from .errors import (AuthError, ConnectFailed, FatalError, KeapError, NotKeap, QueryTooLong, SavedSearchBlocked,
                      Throttled, TransientError, classify_exception, classify_response, classify_unfamiliar,
-                     decode_json, rejects_parameter, speaks_keap, unreachable)
+                     decode_json, rejects_parameter, speaks_keap, unreachable, xmlrpc_shut_down)
 from .pacing import Pacer
 from .xmlrpc import MAX_QUERY_LIMIT, XMLRPC_PATH, request_body
 from .xmlrpc import decode_response as decode_xmlrpc
@@ -129,7 +129,8 @@ class KeapClient:
     def call_xmlrpc(self, method: str, *params: Any) -> Any:
         """One legacy XML-RPC call (``DataService.query``, ...), with the same retries and pacing as REST."""
         return self._request("POST", XMLRPC_PATH, method, lambda response: decode_xmlrpc(response, method),
-                             "xmlrpc", data=request_body(method, params), headers={"Content-Type": "text/xml"})
+                             "xmlrpc", data=request_body(method, params), headers={"Content-Type": "text/xml"},
+                             rpc=method)
 
     def _fail_fast(self) -> bool:
         return self.fail_fast_until_contact and not self.spoke_to_keap
@@ -211,6 +212,8 @@ class KeapClient:
             raise classify_exception(exc, path, url=url) from None
         self.pacer.after_response(response.headers)
         self.stats.record(response)
+        if path == XMLRPC_PATH and response.status_code in (404, 410):
+            raise xmlrpc_shut_down(response.status_code, send.get("rpc", "XML-RPC"))
         if not self.spoke_to_keap:
             if speaks_keap(response, expect):
                 self.spoke_to_keap = True

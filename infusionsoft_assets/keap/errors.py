@@ -59,6 +59,22 @@ class NotKeap(FatalError):
         self.url = url
 
 
+#: Keap switches its legacy XML-RPC API off on this day; after it, the endpoint stops answering.
+XMLRPC_SUNSET = "2026-12-31"
+
+
+class XmlRpcShutDown(FatalError):
+    """Keap's XML-RPC endpoint answered 404/410: the API was switched off (2026-12-31). Retrying cannot
+    help, and data only XML-RPC served can no longer be taken."""
+
+
+def xmlrpc_shut_down(status: int, method: str) -> XmlRpcShutDown:
+    return XmlRpcShutDown(
+        f"Keap's XML-RPC API answered {status} for {method}: Keap switched XML-RPC off on {XMLRPC_SUNSET}, "
+        "and this report has no other source. Data archived before then stays in the warehouse "
+        "(the archive_xmlrpc_only job's tables).", path=method, status=status)
+
+
 class Unreachable(NotKeap):
     """Nothing answers at the API URL: connection refused, name not resolved, connect timeout, TLS
     handshake refused. Raised only before a client has heard Keap answer once."""

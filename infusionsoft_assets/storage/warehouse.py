@@ -21,6 +21,8 @@ import filelock
 from .staging import PARTITION_COLUMN, StagedRows, remove_stale_staging
 
 STAGING_FOLDER = ".staging"
+#: The XML-RPC archive's assets and tables are named so (archive_xmlrpc_only).
+ARCHIVE_PREFIX = "xmlrpc_archive_"
 
 META_COLUMNS = ((PARTITION_COLUMN, "DATE"), ("_loaded_at", "TIMESTAMPTZ"), ("_fetched_at", "TIMESTAMPTZ"),
                 ("_source", "VARCHAR"))
@@ -37,7 +39,9 @@ class Replaced:
 
 
 def _ident(name: str) -> str:
-    if not name.replace("_", "").isalnum():
+    """A quoted identifier. Letters, digits and ``_``; a ``.`` inside a name is kept (ContactGroupAssign's
+    ``Contact.FirstName``, as users know it from XML-RPC) — quoted, it is one name."""
+    if not name.replace("_", "").replace(".", "").isalnum() or name.startswith(".") or name.endswith("."):
         raise WarehouseError(f"{name!r} is not a safe identifier")
     return f'"{name}"'
 
@@ -91,8 +95,12 @@ class Warehouse:
 
     def replace_partitions(self, table: str, columns: Iterable[tuple[str, str]], days: Iterable[date],
                            staged: StagedRows, source: str, primary_key: Iterable[str] = (),
-                           fetched_at: datetime | None = None, loaded_at: datetime | None = None) -> Replaced:
+                           fetched_at: datetime | None = None, loaded_at: datetime | None = None,
+                           merge: bool = False) -> Replaced:
         """Replace the rows of ``days`` by the staged rows in one transaction.
+
+        ``merge``: only the rows whose key was fetched again are replaced; the others stay (a query asking
+        for what changed since the last successful run fetches a part of each day, not all of it).
 
         If the API sent a record twice (paging over data that changed meanwhile), the later copy wins:
         rows are unique on ``primary_key`` within the run. A day already holding rows fetched *after*
@@ -121,7 +129,15 @@ class Warehouse:
                     [days, fetched_at]).fetchall())
                 writing = [d for d in days if d not in set(superseded)]
                 in_run = f"list_contains(?::DATE[], {PARTITION_COLUMN})"
-                if writing:
+                if writing and merge:
+                    keys = list(primary_key)
+                    if not keys:
+                        raise WarehouseError(f"{table}: merging needs a primary key")
+                    match = " AND ".join(f"t.{_ident(k)} = s.{_ident(k)}" for k in keys)
+                    conn.execute(f"DELETE FROM {target} t USING (SELECT DISTINCT {', '.join(map(_ident, keys))} "
+                                 f"FROM read_parquet(?)) s WHERE list_contains(?::DATE[], t.{PARTITION_COLUMN}) "
+                                 f"AND {match}", [str(parquet), writing])
+                elif writing:
                     conn.execute(f"DELETE FROM {target} WHERE {in_run}", [writing])
                 if writing and staged.total_rows:
                     select = self._staged_select(conn, str(parquet), list(primary_key))
@@ -239,6 +255,27 @@ class Warehouse:
                                      f"{', '.join(sorted(known)) or 'none'})")
             return conn.execute(f"SELECT * FROM {self.table(table)}{where} ORDER BY {PARTITION_COLUMN}",
                                 params).df()
+
+    def archive(self, prefix: str = ARCHIVE_PREFIX) -> list[tuple[str, int, datetime | None]]:
+        """The XML-RPC archive's tables: (table, rows, when last written)."""
+        if not self.path.exists():
+            return []
+        with self.connect(read_only=True) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = "
+                "'BASE TABLE' AND starts_with(table_name, ?) ORDER BY 1", [self.schema, prefix]).fetchall()]
+            return [(t, *conn.execute(f"SELECT count(*), max(_loaded_at) FROM {self.table(t)}").fetchone())
+                    for t in tables]
+
+    def describe_archive(self) -> str:
+        """One line naming what the archive holds, for messages after XML-RPC is gone."""
+        try:
+            found = self.archive()
+        except (duckdb.Error, filelock.Timeout):
+            return "(the warehouse could not be read)"
+        if not found:
+            return f"nothing (no keap.{ARCHIVE_PREFIX}* table in {self.path})"
+        return ", ".join(f"keap.{t} ({n} rows, {at:%Y-%m-%d})" if at else f"keap.{t} ({n} rows)" for t, n, at in found)
 
     def rows_per_day(self) -> dict[str, dict[date, int]]:
         """Rows per table and partition day in the schema (the demo's summary)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..spec import ReportSpec
-from . import affiliates, commerce, contacts, discounts, search
+from . import affiliates, commerce, contacts, data, discounts, search, shipping
 
 REPORTS: tuple[ReportSpec, ...] = (*contacts.REPORTS, *affiliates.REPORTS, *discounts.REPORTS, *commerce.REPORTS,
-                                   *search.REPORTS)
+                                   *search.REPORTS, *data.REPORTS, *shipping.REPORTS)

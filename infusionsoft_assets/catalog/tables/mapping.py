@@ -1,0 +1,55 @@
+"""Building blocks for REST homes: where an XML-RPC field sits in a REST record, and how its value turns
+back into the XML-RPC representation (a v2 enum into Keap's legacy integer, a CurrencyValue into a
+double in major units). Every helper names the v2 ``field`` it reads, so ``fields=`` can be derived."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from ..spec import dig, money
+
+Getter = Callable[[dict], Any]
+
+
+def via(path: str, convert: Callable[[Any], Any]) -> Getter:
+    """``convert`` of the value at ``path`` (None stays None)."""
+
+    def get(record: dict) -> Any:
+        value = dig(record, path)
+        return None if value is None else convert(value)
+
+    get.field = path.split(".", 1)[0]  # type: ignore[attr-defined]
+    return get
+
+
+def in_list(list_key: str, slot: str, attribute: str) -> Getter:
+    """``attribute`` of the item of ``record[list_key]`` whose ``field`` is ``slot`` (EMAIL2, PHONE1, BILLING)."""
+
+    def get(record: dict) -> Any:
+        for item in dig(record, list_key) or ():
+            if isinstance(item, dict) and item.get("field") == slot:
+                return item.get(attribute)
+        return None
+
+    get.field = list_key.split(".", 1)[0]  # type: ignore[attr-defined]
+    return get
+
+
+def joined(path: str, separator: str = ",") -> Getter:
+    """A list as XML-RPC's delimited text (``tag_ids`` -> ``Groups``); an empty list is NULL."""
+    return via(path, lambda value: separator.join(map(str, value)) if value else None)
+
+
+def dollars(path: str) -> Getter:
+    """A v2 ``CurrencyValue`` (minor units) as XML-RPC's double in major units."""
+    return via(path, lambda value: float(money(value)))
+
+
+def coded(path: str, codes: Mapping[Any, Any]) -> Getter:
+    """A v2 enum back to Keap's legacy code (``ACTIVE`` -> 1); a value not in ``codes`` stays as it is."""
+    return via(path, lambda value: codes.get(value, value))
+
+
+def flag(path: str) -> Getter:
+    """A v2 boolean as XML-RPC's 0/1 integer."""
+    return via(path, lambda value: 1 if value else 0)
