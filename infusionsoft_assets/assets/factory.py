@@ -14,8 +14,10 @@ from datetime import date, datetime, timezone
 import dagster as dg
 import duckdb
 import filelock
+import pyarrow.compute as pc
 
 from ..catalog import Dates, RecordError, ReportInstance, ReportSpec, plan
+from ..catalog.columnar import as_days, days_of, keep, page_arrays
 from ..catalog.fetch import FetchPlan
 from ..dates import utc_today
 from ..keap import KeapClient, KeapError, XmlRpcShutDown
@@ -198,19 +200,27 @@ def _stage_pages(instance: ReportInstance, fetch: FetchPlan, context: dg.AssetEx
                      + (f" for {len(fetch.targets)} target(s)" if spec.fan_out else "")
                      + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if is_range
                         else f" ({spec.dates.value})"))
-    wanted, outside = set(days), 0
+    wanted, outside = as_days(sorted(set(days))), 0
+    day_column = spec.partition_field if any(c.name == spec.partition_field for c in fetch.columns) else None
     next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
     pages = fetch.pages((window.start, window.end) if is_range else None, days)
     for page_no, page in enumerate(pages, start=1):
-        if is_range:
-            row_days = [spec.partition_day(record) for record in page]
-            if not wanted.issuperset(row_days):  # e.g. a record stamped exactly at the window's end
-                keep = [i for i, day in enumerate(row_days) if day in wanted]
-                outside += len(page) - len(keep)
-                page, row_days = [page[i] for i in keep], [row_days[i] for i in keep]
+        arrays = page_arrays(page, fetch.columns, spec.name)
+        if not is_range:
+            row_days = as_days([days[0]] * len(page))
+        elif day_column is not None:  # the day from the typed column, in C++
+            row_days = days_of(arrays[day_column])
         else:
-            row_days = [days[0]] * len(page)
-        staged.add_columns(spec.normalise_page(page, fetch.columns), row_days)
+            row_days = as_days([spec.partition_day(record) for record in page])
+        if is_range:
+            inside = pc.fill_null(pc.is_in(row_days, value_set=wanted), False)
+            kept = pc.sum(inside).as_py() or 0
+            if kept < len(page):  # e.g. a record stamped exactly at the window's end
+                if pc.sum(pc.is_null(row_days)).as_py():
+                    spec.partition_day(page[pc.index(pc.is_null(row_days), True).as_py()])  # names the record
+                outside += len(page) - kept
+                arrays, row_days = keep(arrays, inside), pc.filter(row_days, inside)
+        staged.add_arrays(arrays, row_days)
         if time.monotonic() >= next_progress:
             next_progress = time.monotonic() + PROGRESS_EVERY_S
             context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "

@@ -8,16 +8,9 @@ from typing import Any, Callable
 
 def by_field(list_key: str, field_value: str, attribute: str) -> Callable[[dict], Any]:
     """``attribute`` of the item of ``record[list_key]`` whose ``field`` is ``field_value`` (EMAIL1, PHONE2)."""
+    from .columnar import Keyed
 
-    def source(record: dict) -> Any:
-        for item in record.get(list_key) or ():
-            if isinstance(item, dict) and item.get("field") == field_value:
-                return item.get(attribute)
-        return None
-
-    source.__name__ = f"{list_key}[{field_value}].{attribute}"
-    source.field = list_key  # type: ignore[attr-defined]
-    return source
+    return Keyed(list_key, "field", field_value, attribute)
 
 
 def joined(path: str, separator: str = ",") -> Callable[[dict], Any]:

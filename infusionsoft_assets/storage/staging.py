@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 ARROW_TYPES = {
@@ -102,6 +103,16 @@ class StagedRows:
         self._writer.write_table(pa.table({**columns, PARTITION_COLUMN: days}, schema=self.schema))
         for d in days:
             self.rows_by_day[d] = self.rows_by_day.get(d, 0) + 1
+
+    def add_arrays(self, arrays: dict[str, "pa.Array"], days: "pa.Array") -> None:
+        """Append one page given as typed Arrow arrays and the partition day of each row."""
+        if not len(days):
+            return
+        assert self._writer is not None, "staging is closed"
+        names = [name for name, _ in self.columns[:-1]]
+        self._writer.write_table(pa.Table.from_arrays([*(arrays[n] for n in names), days], schema=self.schema))
+        for entry in pc.value_counts(days).to_pylist():
+            self.rows_by_day[entry["values"]] = self.rows_by_day.get(entry["values"], 0) + entry["counts"]
 
     @property
     def total_rows(self) -> int:
