@@ -5,6 +5,7 @@
   infusionsoft-assets auth status                                              credential, app, token expiry
   infusionsoft-assets reports                                                  the catalog and the instances
   infusionsoft-assets materialize REPORT... (--date D | --days-back N | --start S --end E)
+  infusionsoft-assets archive                                                  what only XML-RPC serves, now
   infusionsoft-assets runs [clear [RUN_ID...] [--force]]                       runs that are not finished
   infusionsoft-assets demo                                                     the whole thing on the sandbox
   infusionsoft-assets dev                                                      the Dagster UI on the sandbox
@@ -170,7 +171,9 @@ def _preflight(names: list[str], first: date, last: date, settings) -> list:
     from .keap.auth import OAuthCredentials
     from .storage import Warehouse, WarehouseError
 
-    by_asset = {i.asset: i for i in _instances(settings, "materialize")}
+    from .definitions import archive_instances
+
+    by_asset = {i.asset: i for i in (*_instances(settings, "materialize"), *archive_instances())}
     unknown = [n for n in names if n not in by_asset]
     if unknown:
         raise UsageError(f"materialize: no report instance {', '.join(unknown)} in {settings.reports_file or DEFAULT_FILE}"
@@ -274,6 +277,44 @@ def cmd_reports(args: argparse.Namespace) -> int:
                                                  else "")) if i.schedule else "default schedule"
         print(f"  {i.asset:<34} {i.spec.name:<34} {i.describe_params():<30} {schedule}")
     return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """Take everything only Keap's XML-RPC API serves (archive_xmlrpc_only) into today's partition."""
+    ok = archive(_settings())
+    return 0 if ok else 1
+
+
+def archive(settings) -> bool:
+    from .dates import utc_today
+    from .definitions import ARCHIVE_JOB, archive_instances, build_definitions
+    from .instance import open_instance
+    from .run_watch import RunWatch, say_stderr
+    from .storage import Warehouse
+    from .stuck_runs import process_tags, reap_dead_runs
+
+    today = utc_today()
+    _preflight([i.asset for i in archive_instances()], today, today, settings)
+    defs = build_definitions(settings)
+    instance = open_instance()
+    reap_dead_runs(instance, say_stderr)
+    run_id = str(uuid.uuid4())
+    print(f"Archiving what only Keap's XML-RPC API serves (it is switched off on 2026-12-31) into "
+          f"{settings.warehouse_path}, partition {today}")
+    with RunWatch(instance, run_id, settings.pool, f"{ARCHIVE_JOB}, partition {today}") as watch:
+        result = defs.resolve_job_def(ARCHIVE_JOB).execute_in_process(
+            instance=instance, partition_key=today.isoformat(), raise_on_error=False, run_id=run_id,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}}, tags=process_tags())
+    if watch.signalled:
+        raise KeyboardInterrupt
+    for e in result.all_events:
+        if e.is_step_failure:
+            print(f"{e.step_key}: FAILED: {e.step_failure_data.error.message.splitlines()[0]}")
+    print(f"\nThe XML-RPC archive in {settings.warehouse_path} ({'complete' if result.success else 'INCOMPLETE'}, "
+          f"run {run_id}):")
+    for table, rows, at in Warehouse(settings.warehouse_path).archive():
+        print(f"  keap.{table:<44} {rows:>7} rows  {f'{at:%Y-%m-%d %H:%M} UTC' if at else ''}")
+    return result.success
 
 
 # -- runs ---------------------------------------------------------------------------------------------
@@ -407,10 +448,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                          today - timedelta(days=1), settings=settings)
         ok = materialize([i.asset for i in instances if i.dates is not Dates.RANGE], today, today,
                          settings=settings) and ok
+        ok = archive(settings) and ok
     print(f"\nRows per report in {duckdb_path}:")
     for table, by_day in Warehouse(duckdb_path).rows_per_day().items():
         days = ", ".join(f"{day:%m-%d}: {n}" for day, n in by_day.items())
-        print(f"  keap.{table:<36} {sum(by_day.values()):>6} rows  ({days})")
+        print(f"  keap.{table:<48} {sum(by_day.values()):>7} rows  ({days})")
     return 0 if ok else 1
 
 
@@ -444,6 +486,10 @@ def build_parser() -> argparse.ArgumentParser:
     mat.add_argument("--start", help="a day (YYYY-MM-DD) or days back (0 = today)")
     mat.add_argument("--end", help="a day (YYYY-MM-DD) or days back (0 = today)")
     mat.set_defaults(func=cmd_materialize)
+
+    archive_p = sub.add_parser("archive", help="take everything only Keap's XML-RPC API serves into DuckDB, now "
+                                               "(Keap switches XML-RPC off on 2026-12-31)")
+    archive_p.set_defaults(func=cmd_archive)
 
     reports = sub.add_parser("reports", help="the catalog of reports and the instances of the reports file")
     reports.set_defaults(func=cmd_reports)

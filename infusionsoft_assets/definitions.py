@@ -14,7 +14,7 @@ from dataclasses import replace
 from .catalog import REPORTS_BY_NAME, Dates, InstancesError, ReportInstance, instance, load_instances
 from .catalog.reports.shipping import REPORTS as SHIPPING_REPORTS
 from .catalog.spec import snake
-from .catalog.tables import XMLRPC_ONLY
+from .catalog.tables import TABLES
 from .storage.warehouse import ARCHIVE_PREFIX
 from .dates import days_back, utc_today
 from .keap import AuthError, OAuthCredentials
@@ -50,10 +50,11 @@ def keepalive_job() -> None:
 
 
 def archive_instances() -> tuple[ReportInstance, ...]:
-    """What only XML-RPC serves, taken whole: the tables with no REST home and the seven shipping reports.
-    Keap switches XML-RPC off on 2026-12-31; after that these can no longer be taken."""
-    tables = [instance("data_table", asset=ARCHIVE_PREFIX + snake(t), table=t, transport="xmlrpc", whole=True)
-              for t in XMLRPC_ONLY]
+    """What only XML-RPC serves, taken whole: the tables with no REST home (Keap's XML-RPC-only ones and those
+    whose REST data this connector cannot yet read as the table) and the seven shipping reports. Keap
+    switches XML-RPC off on 2026-12-31; after that these can no longer be taken."""
+    tables = [instance("data_table", asset=ARCHIVE_PREFIX + snake(name), table=name, transport="xmlrpc", whole=True)
+              for name, table in TABLES.items() if table.rest is None]
     shipping = [instance(spec.name, asset=ARCHIVE_PREFIX + spec.name) for spec in SHIPPING_REPORTS]
     return tuple(replace(i, group="xmlrpc_archive") for i in (*tables, *shipping))
 

@@ -154,10 +154,14 @@ def test_a_run_waiting_for_a_pool_slot_says_which_pool_and_who_holds_it(sandbox,
     said = waiter.output()
     assert f"pool {pool} (limit 1): held by run {holder_run[:8]} (contacts {day(1)}" in said
     assert "INFO" in said.split("waiting for a slot")[0].splitlines()[-1]
-    with instance_of(env) as instance:
-        waiting = next(r for r in instance.get_runs() if r.run_id != holder_run)
-        logged = [e.message for e in instance.all_logs(waiting.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)]
-    assert any(f"held by run {holder_run[:8]}" in m for m in logged)  # the UI's event log says it too
+
+    def in_event_log() -> bool:  # the UI's event log says it too (stored a moment after it is printed)
+        with instance_of(env) as instance:
+            waiting = next(r for r in instance.get_runs() if r.run_id != holder_run)
+            logged = instance.all_logs(waiting.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+        return any(f"held by run {holder_run[:8]}" in e.message for e in logged)
+
+    until(in_event_log, "the waiting run's event log to name the holder")
 
     requests.delete(sandbox.base_url + "/sandbox/admin/faults", timeout=10)
     assert waiter.wait() == 0 and holder.wait() == 0, waiter.output() + holder.output()

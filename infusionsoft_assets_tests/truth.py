@@ -301,7 +301,14 @@ def _legacy_rows(ds, spec, rows) -> Truth:
 
     table = TABLES[spec.table]
     columns = compared_columns(spec)
-    return {tuple(r[k] for k in table.key): {name: legacy_value(r.get(name), kind) for name, kind in columns.items()}
+    contacts = {c["Id"]: c for c in ds.tables.get("Contact", [])}
+
+    def value(row: dict, name: str) -> Any:
+        if "." in name:  # ContactGroupAssign's Contact.X: the tagged contact's X (Keap joins it)
+            return (contacts.get(row["ContactId"]) or {}).get(name.split(".", 1)[1])
+        return row.get(name)
+
+    return {tuple(r[k] for k in table.key): {name: legacy_value(value(r, name), kind) for name, kind in columns.items()}
             for r in rows}
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from ..keap.client import REST_V1, REST_V2, KeapClient
 from ..keap.errors import FatalError
 from . import legacy
+from .columnar import Keyed
 from .query import matcher
 from .sources import XMLRPC_SOURCES, Detail, FanOut, Listing, ReportRun, RestList, XmlRpcCall, XmlRpcListing, \
     XmlRpcLoad, XmlRpcQuery
@@ -315,14 +316,8 @@ def _saved_search_ids(client: KeapClient, fan: FanOut, wanted: list[Any]) -> lis
 
 # -- columns found at run time ----------------------------------------------------------------------
 def custom_value(path: str, field_id: str) -> Callable[[dict], Any]:
-    def source(record: dict) -> Any:
-        for item in dig(record, path) or ():
-            if isinstance(item, dict) and str(item.get("id")) == field_id:
-                return item.get("content")
-        return None
-
-    source.field = path.split(".", 1)[0]  # type: ignore[attr-defined]
-    return source
+    """The ``content`` of the custom field ``field_id`` in the record's ``custom_fields`` list."""
+    return Keyed(path, "id", field_id, "content")
 
 
 def custom_field_columns(spec: ReportSpec, client: KeapClient) -> tuple[Column, ...]:
@@ -331,13 +326,18 @@ def custom_field_columns(spec: ReportSpec, client: KeapClient) -> tuple[Column, 
     fit their field's type, and a report must not fail on one odd value."""
     columns: list[Column] = []
     taken = {c.name for c in spec.columns}
+    # Keap's models do not keep a field name's case everywhere (the affiliates model lowercases it), so a
+    # table's own custom columns are matched without case and keep the table's spelling.
+    wanted = {n.lower(): n for n in spec.custom_field_names} if spec.custom_field_names is not None else None
     for custom in spec.custom_fields:
         model = client.get_json(REST_V2 + custom.model)
         for item in model.get("custom_fields") or ():
             own = str(item.get("field_name") or item.get("label") or item.get("id"))
             name = custom.prefix + (own if custom.exact else snake(own))
-            if custom.exact and spec.custom_field_names is not None and name not in spec.custom_field_names:
-                continue
+            if custom.exact and wanted is not None:
+                if name.lower() not in wanted:
+                    continue
+                name = wanted[name.lower()]
             if name in taken:
                 name = f"{name}_{item.get('id')}"
             taken.add(name)

@@ -211,6 +211,9 @@ def _getter(path: str) -> Callable[[dict], Any]:
 
 
 def dig(record: Any, path: str) -> Any:
+    """``record[a][b]`` for ``a.b``; a key that holds the dot itself wins (XML-RPC's joined ``Contact.Email``)."""
+    if isinstance(record, dict) and path in record:
+        return record[path]
     for part in path.split("."):
         if not isinstance(record, dict):
             return None

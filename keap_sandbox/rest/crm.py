@@ -10,9 +10,9 @@ Implemented: ``/v2/tags`` (+``/{tag_id}``, ``/{tag_id}/contacts`` (+``/count``),
 ``/v2/opportunities`` (+``/{opportunity_id}``, ``/model``, ``/stages`` (+``/{stage_id}``), ``/stageMoves``),
 ``/v2/tasks`` (+``/{task_id}``), ``/v2/notes``, ``/v2/taskAppointments``, ``/v2/campaigns``
 (+``/{campaign_id}``), ``/v2/leadSources`` (+``/{lead_source_id}``, ``/{lead_source_id}/expenses``,
-``/{lead_source_id}/recurringExpenses``), ``/v2/leadSourceCategories``, ``/v2/files`` (+``/{file_id}``,
-``/{file_id}:data``), ``/v2/webforms`` (+``/{webform_id}:data``), ``/v2/reporting/reports``
-(+``/{report_id}``, ``/{report_id}/model``, ``/{report_id}:run``), ``/v2/contacts/{contact_id}/notes``
+``/{lead_source_id}/recurringExpenses``), ``/v2/leadSourceCategories`` (+``/{lead_source_category_id}``),
+``/v2/files`` (+``/{file_id}``, ``/{file_id}:data``), ``/v2/webforms`` (+``/{webform_id}:data``),
+``/v2/reporting/reports`` (+``/{report_id}``, ``/{report_id}/model``, ``/{report_id}:run``), ``/v2/contacts/{contact_id}/notes``
 (+``/{note_id}``), ``/v2/contacts/{contact_id}/tags``, ``/v2/contacts/-/tags``,
 ``/v2/emailAddresses/{email}/status``.
 """
@@ -341,7 +341,7 @@ APPLICATIONS_BY_CONTACT = associations_endpoint("/rest/v2/contacts/-/tags", "tag
 # Lists with a by-id route beside them: (list, by-id path parameter, optional properties of one record).
 _WITH_BY_ID = ((TAGS, "tag_id", ()), (COMPANIES, "company_id", COMPANY_OPTIONAL), (USERS, "user_id", ()),
                (FILES, "file_id", ()), (LEAD_SOURCES, "lead_source_id", ()), (STAGES, "stage_id", ()),
-               (REPORTS, "report_id", ()))
+               (REPORTS, "report_id", ()), (LEAD_SOURCE_CATEGORIES, "lead_source_category_id", ()))
 
 
 def register(router, ds) -> None:

@@ -15,7 +15,7 @@ from ..params import Option, ParamError
 from ..query import QueryError, parse
 from ..sources import Detail, FanOut, XmlRpcLoad, XmlRpcQuery
 from ..spec import Column, CustomFields, Dates, ReportSpec, snake
-from ..tables import COLUMN_TYPES, TABLES, Table
+from ..tables import COLUMN_TYPES, SECRETS, TABLES, Table
 
 TRANSPORTS = ("auto", "rest", "xmlrpc")
 _TABLE_OPTIONS = (
@@ -24,9 +24,9 @@ _TABLE_OPTIONS = (
     Option("fields", "field", "the fields to read (default: every field the table lets a credential read)"),
     Option("transport", "text", "auto (REST where the table has a REST home), rest, or xmlrpc (every field "
            "Keap's legacy API serves, until 2026-12-31)", single=True, choices=TRANSPORTS),
-    Option("whole", "bool", "read the whole table into today's partition even if it has a date field (the "
-           "XML-RPC archive does)"),
 )
+_WHOLE = Option("whole", "bool", "read the whole table into today's partition even if it has a date field (the "
+                "XML-RPC archive does)")
 
 
 def _table(params: dict) -> Table:
@@ -45,6 +45,8 @@ def _fields(table: Table, params: dict) -> list[str]:
             continue  # a custom field: known only to the app (DataFormField), checked when it is read
         if name not in types:
             raise ParamError(f"params.fields: {name!r} is not a field of {table.name}")
+        if name in SECRETS:
+            raise ParamError(f"params.fields: {table.name}.{name} is a password; it is never read or stored")
         if name not in readable:
             raise ParamError(f"params.fields: {table.name}.{name} cannot be read through the API (Keap's access "
                              "rights for it do not include Read)")
@@ -124,7 +126,13 @@ def record_spec(base: ReportSpec, params: dict) -> ReportSpec:
     rest = _over_rest(table, params) and table.rest is not None and table.rest.detail is not None
     if "Id" not in fields:
         fields.insert(0, "Id")
-    source = Detail(table.rest.detail.replace("{id}", "{record_id}")) if rest else XmlRpcLoad(table.name)  # type: ignore[union-attr]
+    if rest:
+        assert table.rest is not None and table.rest.detail is not None
+        # The by-id GET leaves out what the list leaves out: a fixed `fields=` of the list goes with it.
+        chosen = {k: v for k, v in table.rest.source.params.items() if k == "fields"}
+        source = Detail(table.rest.detail.replace("{id}", "{record_id}"), params=chosen)
+    else:
+        source = XmlRpcLoad(table.name)
     return replace(
         base, source=source, columns=(Column("record_id", "BIGINT", TARGET, "the id asked for"),
                                       *_columns(table, fields, rest)),
@@ -138,7 +146,7 @@ DATA_TABLE = ReportSpec(
     name="data_table", domo_report="Data - Query a Data Table", group="data",
     description="A legacy table's rows, chosen fields, Domo's query syntax.",
     source=XmlRpcQuery("Contact"), dates=Dates.SNAPSHOT, columns=(), primary_key=(),
-    options=(*_TABLE_OPTIONS,
+    options=(*_TABLE_OPTIONS, _WHOLE,
              Option("query", "query", "Domo's query: 'Field':'value' pairs ANDed; % wildcards, ~null~, ~<>~, "
                     "~>~, ~>=~, ~<~, ~<=~, dates, ~>=~LastSuccessfulRun"),
              Option("order_by", "field", "the field Keap orders by (XML-RPC)", single=True),

@@ -62,8 +62,15 @@ class Table:
 
     @property
     def readable(self) -> list[str]:
-        """Fields a credential may read (Keap's access rights), in the schema's order."""
-        return [name for name, spec in SCHEMA[self.name].items() if "Read" in spec["access"]]
+        """Fields a credential may read (Keap's access rights), in the schema's order, less the secrets
+        (:data:`SECRETS`), which are never read."""
+        return [name for name, spec in SCHEMA[self.name].items()
+                if "Read" in spec["access"] and name not in SECRETS]
+
+
+#: Readable fields that are credentials (a contact's, company's or affiliate's portal password): never read,
+#: never stored, whatever a report instance asks for.
+SECRETS = frozenset({"Password"})
 
 
 #: Tables whose date field windows daily partitions: a change time where the table has one, else the
@@ -108,4 +115,4 @@ def _tables() -> dict[str, Table]:
 
 TABLES: dict[str, Table] = _tables()
 
-__all__ = ["COLUMN_TYPES", "RestHome", "SCHEMA", "TABLES", "Table", "XMLRPC_ONLY"]
+__all__ = ["COLUMN_TYPES", "RestHome", "SCHEMA", "SECRETS", "TABLES", "Table", "XMLRPC_ONLY"]

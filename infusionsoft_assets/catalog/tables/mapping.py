@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from ..columnar import Keyed
 from ..spec import dig, money
 
 Getter = Callable[[dict], Any]
@@ -24,20 +25,20 @@ def via(path: str, convert: Callable[[Any], Any]) -> Getter:
 
 def in_list(list_key: str, slot: str, attribute: str) -> Getter:
     """``attribute`` of the item of ``record[list_key]`` whose ``field`` is ``slot`` (EMAIL2, PHONE1, BILLING)."""
-
-    def get(record: dict) -> Any:
-        for item in dig(record, list_key) or ():
-            if isinstance(item, dict) and item.get("field") == slot:
-                return item.get(attribute)
-        return None
-
-    get.field = list_key.split(".", 1)[0]  # type: ignore[attr-defined]
-    return get
+    return Keyed(list_key, "field", slot, attribute)
 
 
 def joined(path: str, separator: str = ",") -> Getter:
     """A list as XML-RPC's delimited text (``tag_ids`` -> ``Groups``); an empty list is NULL."""
     return via(path, lambda value: separator.join(map(str, value)) if value else None)
+
+
+def joined_items(path: str, attribute: str, separator: str = ",") -> Getter:
+    """``attribute`` of each item of a list of objects as XML-RPC's delimited text (``commission_programs``
+    -> ``ProgramIds``); an empty list is NULL."""
+    return via(path, lambda value: separator.join(str(item.get(attribute)) for item in value
+                                                   if isinstance(item, dict) and item.get(attribute) is not None)
+               or None)
 
 
 def dollars(path: str) -> Getter:
@@ -53,3 +54,29 @@ def coded(path: str, codes: Mapping[Any, Any]) -> Getter:
 def flag(path: str) -> Getter:
     """A v2 boolean as XML-RPC's 0/1 integer."""
     return via(path, lambda value: 1 if value else 0)
+
+
+def id_or_zero(path: str) -> Getter:
+    """A v2 reference where Keap's legacy table writes ``0`` for "none" and v2 writes ``null`` (a top-level
+    category's ``ParentId``, an order line without a product)."""
+
+    def get(record: dict) -> Any:
+        value = dig(record, path)
+        return 0 if value is None or value == "" else value
+
+    get.field = path.split(".", 1)[0]  # type: ignore[attr-defined]
+    return get
+
+
+def first_of(list_key: str, attribute: str) -> Getter:
+    """``attribute`` of the first item of ``record[list_key]`` that has one (an order's ``subscription_id``
+    among its lines -> ``Job.JobRecurringId``)."""
+
+    def get(record: dict) -> Any:
+        for item in dig(record, list_key) or ():
+            if isinstance(item, dict) and item.get(attribute) is not None:
+                return item.get(attribute)
+        return None
+
+    get.field = list_key.split(".", 1)[0]  # type: ignore[attr-defined]
+    return get
