@@ -291,7 +291,8 @@ def legacy_value(value: Any, column_type: str) -> Any:
 
 
 def compared_columns(spec) -> dict[str, str]:
-    """The columns a table instance must fill from the dataset: every one its transport serves."""
+    """The columns a table instance must fill from the dataset: every one its transport serves (for every
+    row: a column one of a table's REST lists lacks is not compared)."""
     return {c.name: c.type for c in spec.columns
             if c.name != "record_id" and "not served by REST" not in c.description}
 

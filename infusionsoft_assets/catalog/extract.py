@@ -25,6 +25,8 @@ def joined(path: str, separator: str = ",") -> Callable[[dict], Any]:
     return source
 
 
-#: Where the fetch puts the target a fan-out request was made for, and an exploded list's element.
+#: Where the fetch puts the target a fan-out request was made for, an exploded list's element, and the
+#: index of the list (of :class:`.sources.Lists`) a record came from.
 TARGET = "__target__"
 ITEM = "__item__"
+PART = "__part__"

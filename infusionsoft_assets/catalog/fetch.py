@@ -19,9 +19,10 @@ from ..keap.client import REST_V1, REST_V2, KeapClient
 from ..keap.errors import FatalError
 from . import legacy
 from .columnar import Keyed
+from .extract import PART
 from .query import matcher
-from .sources import XMLRPC_SOURCES, Detail, FanOut, Listing, ReportRun, RestList, XmlRpcCall, XmlRpcListing, \
-    XmlRpcLoad, XmlRpcQuery
+from .sources import XMLRPC_SOURCES, Detail, FanOut, Listing, Lists, ReportRun, RestList, XmlRpcCall, \
+    XmlRpcListing, XmlRpcLoad, XmlRpcQuery
 from .spec import Column, CustomFields, ReportSpec, dig, snake
 
 ALL = "all"
@@ -36,6 +37,11 @@ def v2_time(moment: datetime) -> str:
 def fill(template: str, values: dict[str, Any]) -> str:
     """``/affiliates/{affiliate_id}/payments`` with the placeholders filled (a missing one is a bug)."""
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+
+
+def _clause(name: str, moment: datetime) -> str:
+    """A window's v2 filter clause: ``since_time==T``, or ``update_time>=T`` where the name has its operator."""
+    return f"{name}{v2_time(moment)}" if name[-1] in "<>=" else f"{name}=={v2_time(moment)}"
 
 
 @dataclass
@@ -82,6 +88,12 @@ class FetchPlan:
         values = {fan.as_: target} if fan and fan.bind == "path" else {}
         if isinstance(source, RestList):
             yield from self._list_pages(source, fill(source.endpoint, values), target, window)
+        elif isinstance(source, Lists):
+            for index, part in enumerate(source.parts):
+                for page in self._list_pages(part, fill(part.endpoint, values), target, window):
+                    for record in page:
+                        record[PART] = index
+                    yield page
         elif isinstance(source, Detail):
             base = REST_V2 if source.api == "v2" else REST_V1
             body = self.client.get_json(base + fill(source.endpoint, values), dict(source.params))
@@ -127,7 +139,7 @@ class FetchPlan:
         elif fan and target is not None and fan.bind == "filter_all":
             clauses.append(f"{fan.as_}=={','.join(map(str, target))}")
         if window and source.window:
-            clauses += [f"{source.window[0]}=={v2_time(window[0])}", f"{source.window[1]}=={v2_time(window[1])}"]
+            clauses += [_clause(source.window[0], window[0]), _clause(source.window[1], window[1])]
         return ";".join(clauses)
 
     def _check_count(self, target: Any, window: tuple[datetime, datetime] | None, fetched: int) -> None:

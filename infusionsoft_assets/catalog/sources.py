@@ -19,7 +19,9 @@ class RestList:
     ``limit``/``offset`` and plain query parameters.
 
     ``window``: the names of the API's own time-window filter (v2 filter clauses such as
-    ``("since_time", "until_time")``; v1 query parameters ``("since", "until")``), for range reports.
+    ``("since_time", "until_time")``, sent as ``since_time==T``, or with their operator where the list
+    compares a time, ``("update_time>=", "update_time<")``; v1 query parameters ``("since", "until")``),
+    for range reports.
     ``filters``: fixed v2 filter clauses (``"webform_type==LEGACY"``); ``params``: fixed query parameters.
     ``fields``: send v2 ``fields=`` derived from the columns (endpoints whose default field set is reduced).
     """
@@ -114,7 +116,24 @@ class XmlRpcCall:
         return f"xmlrpc {self.method}"
 
 
-Source = RestList | Detail | ReportRun | XmlRpcQuery | XmlRpcLoad | XmlRpcCall
+@dataclass(frozen=True)
+class Lists:
+    """Several v2 lists that together hold one table's rows (ContactAction: tasks, notes, appointments),
+    read one after the other. Each record is marked with its list's index under ``__part__``
+    (:data:`.extract.PART`), so a column can read each list its own way (:func:`.tables.mapping.per_part`)."""
+
+    parts: tuple[RestList, ...]
+
+    @property
+    def window(self) -> tuple[str, str] | None:
+        return next((p.window for p in self.parts if p.window), None)
+
+    @property
+    def label(self) -> str:
+        return "rest_v2 " + " + ".join(p.endpoint for p in self.parts)
+
+
+Source = RestList | Lists | Detail | ReportRun | XmlRpcQuery | XmlRpcLoad | XmlRpcCall
 XMLRPC_SOURCES = (XmlRpcQuery, XmlRpcLoad, XmlRpcCall)
 
 

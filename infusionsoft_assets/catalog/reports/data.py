@@ -13,9 +13,10 @@ from dataclasses import replace
 from ..extract import TARGET
 from ..params import Option, ParamError
 from ..query import QueryError, parse
-from ..sources import Detail, FanOut, XmlRpcLoad, XmlRpcQuery
+from ..sources import Detail, FanOut, Lists, XmlRpcLoad, XmlRpcQuery
 from ..spec import Column, CustomFields, Dates, ReportSpec, snake
 from ..tables import COLUMN_TYPES, SECRETS, TABLES, Table
+from ..tables.mapping import per_part
 
 TRANSPORTS = ("auto", "rest", "xmlrpc")
 _TABLE_OPTIONS = (
@@ -70,9 +71,13 @@ def _columns(table: Table, fields: list[str], rest: bool) -> tuple[Column, ...]:
         note = f"{table.name}.{name} ({types[name]})"
         if rest:
             assert table.rest is not None
-            source = table.rest.fields.get(name)  # type: ignore[assignment]
-            if source is None:
+            found = [home.fields.get(name) for home in table.rest.homes]
+            source = found[0] if len(found) == 1 else per_part(found)  # type: ignore[assignment]
+            if all(f is None for f in found):
                 source, note = (lambda record: None), note + "; not served by REST (NULL over REST)"
+            elif None in found:
+                lacking = ", ".join(h.source.endpoint for h, f in zip(table.rest.homes, found) if f is None)
+                note += f"; not served by REST for the rows of {lacking} (NULL there)"
         columns.append(Column(name, COLUMN_TYPES[types[name]], source, note))
     return tuple(columns)
 
@@ -97,7 +102,8 @@ def table_spec(base: ReportSpec, params: dict) -> ReportSpec:
         fields.append(table.date_field)
     if rest:
         assert table.rest is not None
-        source = table.rest.source if dated else replace(table.rest.source, window=None)
+        lists = tuple(h.source if dated else replace(h.source, window=None) for h in table.rest.homes)
+        source = lists[0] if len(lists) == 1 else Lists(lists)
     else:
         source = XmlRpcQuery(table.name, table.date_field if dated else None, order,
                              bool(params.get("ascending", True)))

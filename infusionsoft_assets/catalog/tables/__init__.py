@@ -36,7 +36,8 @@ class RestHome:
     ``fan_out``: lists below a parent (tag applications per tag; every parent is taken, so give it
     ``default_all=True`` and an ``all_from`` listing), the parent's id under ``__target__``; ``explode``: rows
     nested in the records (an order's items): each element is under ``__item__``, beside its parent's
-    fields (``__item__.id``, ``id``).
+    fields (``__item__.id``, ``id``); ``also``: more lists holding rows of the same table, each with its own
+    source and fields (ContactAction's notes and appointments beside its tasks), read after this one.
     """
 
     source: RestList
@@ -46,6 +47,16 @@ class RestHome:
     fan_out: FanOut | None = None
     explode: str | None = None
     note: str = ""
+    also: tuple["RestHome", ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.also and (self.fan_out or self.explode or self.custom_fields
+                          or any(h.fan_out or h.explode or h.custom_fields or h.also for h in self.also)):
+            raise ValueError("a REST home over several lists reads plain lists (no fan-out, explode, custom fields)")
+
+    @property
+    def homes(self) -> tuple["RestHome", ...]:
+        return (self, *self.also)
 
 
 @dataclass(frozen=True)

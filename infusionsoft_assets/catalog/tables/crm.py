@@ -21,11 +21,9 @@ address ``country`` and its contact-like fields (``first_name``, ``last_name``, 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..sources import FanOut, Listing, RestList
 from . import RestHome
-from .mapping import coded, flag, in_list, joined, via
+from .mapping import always, coded, flag, in_list, joined, via
 
 
 def _address(slot: str, columns: tuple[str, ...]) -> dict:
@@ -91,26 +89,35 @@ ACTION_TYPES = {"CALL": "Call", "EMAIL": "Email", "OTHER": "Other", "APPOINTMENT
                 "LETTER": "Letter"}
 
 
-def _always(value: Any):
-    """What every record of the list is (a task: ObjectType Task)."""
-    return lambda record: value
-
-
+# ContactAction is three v2 lists (report-mapping.md §3, "Full, split over 3 resources"): tasks, notes and
+# appointments (SDK 2.0.26's /taskAppointments, which compares its times with operators).
 CONTACT_ACTION = RestHome(
     source=RestList("/tasks", "tasks", window=("since_time", "until_time")),
-    detail="/tasks/{id}",
     fields={
         "Id": "id", "ContactId": "contact_id", "OpportunityId": "opportunity_id", "UserID": "assigned_to_user_id",
         "CreatedBy": "created_by_user_id", "LastUpdatedBy": "last_updated_by_user_id",
-        "ObjectType": _always("Task"), "IsAppointment": _always(0),
+        "ObjectType": always("Task"), "IsAppointment": always(0),
         "ActionType": coded("type", ACTION_TYPES), "ActionDescription": "title", "CreationNotes": "description",
         "Priority": coded("priority", PRIORITIES), "ActionDate": "due_time", "CompletionDate": "completion_time",
         "CreationDate": "create_time", "LastUpdated": "modification_time",
     },
-    note="Tasks only: ContactAction holds notes (/notes) and appointments (/taskAppointments) too, each its "
-         "own v2 list, and a REST home reads one list, so over REST this table lacks its notes and "
-         "appointments. Not served: Accepted (v2 sends false where the table holds NULL), PopupDate, EndDate; "
-         "custom fields (/tasks/model is not read yet).",
+    also=(
+        RestHome(source=RestList("/notes", "notes", window=("since_time", "until_time")), fields={
+            "Id": "id", "ContactId": "contact_id", "UserID": "assigned_to_user.id",
+            "CreatedBy": "created_by_user_id", "LastUpdatedBy": "last_updated_by_user_id",
+            "ObjectType": always("Note"), "IsAppointment": always(0), "ActionType": "type",
+            "ActionDescription": "title", "CreationNotes": "text", "CreationDate": "create_time",
+            "LastUpdated": "update_time"}),
+        RestHome(source=RestList("/taskAppointments", "taskAppointments", window=("update_time>=", "update_time<")),
+                 fields={
+            "Id": "id", "ContactId": "contact_id", "UserID": "user_id", "ObjectType": always("Appointment"),
+            "IsAppointment": always(1), "ActionType": always("Appointment"), "ActionDescription": "title",
+            "CreationNotes": "description", "ActionDate": "start_time", "EndDate": "end_time",
+            "CreationDate": "create_time", "LastUpdated": "update_time"}),
+    ),
+    note="Not served: Accepted (v2 tasks send false where the table holds NULL), PopupDate; an appointment's "
+         "Priority, CompletionDate, CreatedBy and LastUpdatedBy; custom fields (/tasks/model is not read "
+         "yet). Record by ID reads XML-RPC: an id does not say which of the three lists holds it.",
 )
 
 CONTACT_GROUP = RestHome(
@@ -222,9 +229,7 @@ SAVED_FILTER = RestHome(
 )
 
 HOMES: dict[str, RestHome] = {
-    # ContactAction has no home yet: it is three v2 lists (tasks, notes, appointments) and a home reads one;
-    # tasks alone would silently drop the rest, so it stays on XML-RPC (and in the archive).
-    "Contact": CONTACT, "Company": COMPANY, "ContactGroup": CONTACT_GROUP,
+    "Contact": CONTACT, "Company": COMPANY, "ContactAction": CONTACT_ACTION, "ContactGroup": CONTACT_GROUP,
     "ContactGroupCategory": CONTACT_GROUP_CATEGORY, "ContactGroupAssign": CONTACT_GROUP_ASSIGN, "Lead": LEAD,
     "Stage": STAGE, "StageMove": STAGE_MOVE, "Campaign": CAMPAIGN, "User": USER, "FileBox": FILE_BOX,
     "SavedFilter": SAVED_FILTER,

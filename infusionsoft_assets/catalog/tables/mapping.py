@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from ..columnar import Keyed
+from ..extract import PART
 from ..spec import dig, money
 
 Getter = Callable[[dict], Any]
@@ -80,3 +81,21 @@ def first_of(list_key: str, attribute: str) -> Getter:
 
     get.field = list_key.split(".", 1)[0]  # type: ignore[attr-defined]
     return get
+
+
+def per_part(sources: list[str | Getter | None]) -> Getter:
+    """A column of a table spread over several lists (:class:`..sources.Lists`): the i-th list's records read
+    ``sources[i]`` (a path or a getter; None: that list does not serve the field, NULL)."""
+    getters = [None if s is None else s if callable(s) else (lambda record, path=s: dig(record, path))
+               for s in sources]
+
+    def get(record: dict) -> Any:
+        getter = getters[record.get(PART, 0)]
+        return None if getter is None else getter(record)
+
+    return get
+
+
+def always(value: Any) -> Getter:
+    """The same value for every record of a list (what a list's records are: ``ObjectType`` ``Note``)."""
+    return lambda record: value
