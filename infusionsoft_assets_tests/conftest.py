@@ -95,14 +95,14 @@ def pytest_configure(config):
 @pytest.fixture
 def dagster_dev(sandbox, tmp_path):
     """`dagster dev` on the sandbox with a throw-away DAGSTER_HOME (our dagster.yaml) and DuckDB file."""
-    from infusionsoft_assets.instance import DAGSTER_YAML
+    from infusionsoft_assets.instance import ENVIRONMENT, dagster_yaml
 
     from .dev_server import DagsterDev
 
     home = tmp_path / "home"
     home.mkdir()
-    (home / "dagster.yaml").write_text(DAGSTER_YAML)
-    env = {"DAGSTER_HOME": str(home), "INFUSIONSOFT_API_URL": sandbox.base_url,
+    (home / "dagster.yaml").write_text(dagster_yaml(home))
+    env = {**ENVIRONMENT, "DAGSTER_HOME": str(home), "INFUSIONSOFT_API_URL": sandbox.base_url,
            "INFUSIONSOFT_API_KEY": sandbox.credentials.api_key, "INFUSIONSOFT_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
     with DagsterDev(tmp_path, env) as dev:
         yield dev, tmp_path / "w.duckdb"

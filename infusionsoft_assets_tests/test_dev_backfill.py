@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import duckdb
+import requests
 
 from infusionsoft_assets.dates import utc_today
 
@@ -45,3 +46,36 @@ def test_a_ui_backfill_of_five_days_runs_once_and_writes_each_day(sandbox, dagst
     with duckdb.connect(str(db), read_only=True) as conn:
         got = conn.execute("SELECT _partition_date, list(contact_id) FROM keap.contacts GROUP BY 1").fetchall()
     assert {day: set(ids) for day, ids in got} == expected_ids(sandbox, first, last)
+
+
+PARTITION_STATS = """query { assetNodeOrError(assetKey: {path: ["contacts"]}) {
+  ... on AssetNode { partitionStats { numMaterialized numFailed numMaterializing } } } }"""
+
+
+def test_a_failed_ui_backfill_shows_its_days_failed_in_the_ui(sandbox, dagster_dev):
+    """The instance plans a run's partitions as one subset event (issue 10); Dagster's own storage then
+    forgets which partitions a failed run had planned. What the asset page's partition bar reads must
+    still count each day of the failed run as failed."""
+    dev, _ = dagster_dev
+    last = utc_today() - timedelta(days=1)
+    first = last - timedelta(days=2)
+    # Keap rejects every contacts call: a credential problem, which fails the step without retries
+    assert requests.post(sandbox.base_url + "/sandbox/admin/faults",
+                         json={"spec": "/rest/v2/contacts*=expired_token@1.0"}, timeout=10).ok
+    try:
+        params = {"partitionsByAssets": [{"assetKey": {"path": ["contacts"]},
+                                          "partitions": {"range": {"start": first.isoformat(),
+                                                                   "end": last.isoformat()}}}]}
+        launched = dev.graphql(LAUNCH, {"p": params})["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+
+        def finished():
+            runs = dev.graphql(RUNS, {"v": launched["backfillId"]})["runsOrError"]["results"]
+            return runs if runs and all(r["status"] in ("FAILURE", "SUCCESS", "CANCELED") for r in runs) else None
+
+        runs = dev.poll(finished, 240, "the backfill's run to finish")
+        assert [r["status"] for r in runs] == ["FAILURE"], runs
+    finally:
+        requests.delete(sandbox.base_url + "/sandbox/admin/faults", timeout=10)
+    stats = dev.graphql(PARTITION_STATS)["assetNodeOrError"]["partitionStats"]
+    assert stats == {"numMaterialized": 0, "numFailed": 3, "numMaterializing": 0}, stats
