@@ -29,6 +29,8 @@ test: install
 ## make bench: benchmarks (print ratios measured in one run)
 bench: install
 	$(BIN)/python bench/ingest_contacts.py
+	$(BIN)/python bench/row_path.py
+	$(BIN)/python bench/instance_storage.py
 	$(BIN)/python bench/sandbox_page_cost.py
 
 clean:

@@ -5,10 +5,11 @@ this one run: the `contacts` asset materialized for the last --days daily partit
 each in a fresh child process with a fresh instance and a fresh DuckDB file, on
   (a) the default SQLite instance of a temporary DAGSTER_HOME, and
   (b) an instance on a throw-away, real PostgreSQL server (infusionsoft_assets_tests/postgres_kit.py),
-both with the project's pools (`concurrency: pools: default_limit: 2`), and each twice: with Dagster's
-defaults, then with DAGSTER_EVENT_BATCH_SIZE=10000 (materializations handed to the event storage as one
-batch) and DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=1 (one "planned" event for the range instead of
-one per partition). Prints seconds, ms per partition, events stored, and the Postgres/SQLite ratios.
+both with the project's pools (`concurrency: pools: default_limit: 2`), and each twice: as Dagster ships
+("dagster": its own event log, no flags), then as the project sets it up ("project": the dagster.yaml the CLI
+writes, with its batched SQLite event log, or on Postgres the storage the README recommends, plus the
+environment the CLI exports, DAGSTER_EVENT_BATCH_SIZE). Prints seconds, ms per partition, events stored, and
+the ratios.
 The sandbox is warmed first (it renders each record's JSON on first use), so every variant meets a warm server.
 
     .venv/bin/python bench/instance_storage.py [--scale 20000] [--days 500]
@@ -34,12 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' po
 from infusionsoft_assets.catalog import REPORTS_BY_NAME  # noqa: E402
 from infusionsoft_assets.catalog.fetch import v2_time  # noqa: E402
 from infusionsoft_assets.dates import utc_today  # noqa: E402
+from infusionsoft_assets.instance import ENVIRONMENT, dagster_yaml, postgres_storage  # noqa: E402
 from infusionsoft_assets_tests.postgres_kit import PASSWORD_ENV, find_server_bin, postgres_server  # noqa: E402
 from keap_sandbox.server import SandboxServer  # noqa: E402
 
 POOLS = {"pools": {"default_limit": 2}}  # the pools part of the CLI's dagster.yaml (infusionsoft_assets/instance.py)
-FLAGS = {"DAGSTER_EVENT_BATCH_SIZE": "10000", "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1"}
-ALL_FLAGS = (*FLAGS, "DAGSTER_EMIT_PLANNED_EVENTS_INDIVIDUALLY")
+ALL_FLAGS = ("DAGSTER_EVENT_BATCH_SIZE", "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS",
+             "DAGSTER_EMIT_PLANNED_EVENTS_INDIVIDUALLY")
 
 CHILD = r"""
 import json, sys, time, dagster as dg
@@ -85,13 +87,14 @@ def warm(base_url: str, api_key: str, first, last) -> int:
         query = {**query, "page_token": body["next_page_token"]}
 
 
-def run_child(workdir: Path, storage: dict | None, env: dict, first, last) -> dict:
+def run_child(workdir: Path, storage: dict | None, env: dict, first, last, project: bool) -> dict:
     home = workdir / "home"
     home.mkdir(parents=True)
-    config = {"concurrency": POOLS, "telemetry": {"enabled": False}}
-    if storage:
-        config["storage"] = storage
-    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    config = {"concurrency": POOLS, "telemetry": {"enabled": False}, **(storage or {})}
+    if project and not storage:
+        (home / "dagster.yaml").write_text(dagster_yaml(home))  # what `materialize` writes
+    else:
+        (home / "dagster.yaml").write_text(yaml.safe_dump(config))
     env = {**env, "DAGSTER_HOME": str(home), "INFUSIONSOFT_DUCKDB_PATH": str(workdir / "bench.duckdb")}
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CHILD, first.isoformat(), last.isoformat()],
@@ -128,15 +131,16 @@ def main() -> None:
         window_rows = warm(sandbox.base_url, key, first, last)
         base_env.update({"INFUSIONSOFT_API_URL": sandbox.base_url, "INFUSIONSOFT_API_KEY": key,
                          PASSWORD_ENV: pg.password})
-        for flags_name, flags in (("defaults", {}), ("batched", FLAGS)):
+        for flags_name, flags in (("dagster", {}), ("project", ENVIRONMENT)):
             for store in ("sqlite", "postgres"):
                 name = f"{store}_{flags_name}"
                 storage = None
                 if store == "postgres":
                     create_database(pg, name)
-                    storage = pg.dagster_storage()
-                    storage["postgres"]["postgres_db"]["db_name"] = name
-                result = run_child(Path(tmp) / name, storage, {**base_env, **flags}, first, last)
+                    postgres_db = {**pg.dagster_storage()["postgres"]["postgres_db"], "db_name": name}
+                    storage = ({"storage": {"postgres": {"postgres_db": postgres_db}}} if not flags
+                               else postgres_storage(postgres_db))
+                result = run_child(Path(tmp) / name, storage, {**base_env, **flags}, first, last, bool(flags))
                 if result["materialized"] != args.days or result["rows"] != window_rows:
                     sys.exit(f"{name}: {result['materialized']} partitions materialized of {args.days}, "
                              f"{result['rows']} rows of {window_rows}")
@@ -153,19 +157,20 @@ def main() -> None:
         over = r["seconds"] - r["body"]
         print(f"{store:<9} {flags_name:<9} {r['seconds']:13.2f} {1000 * r['seconds'] / n:12.2f} {r['body']:7.2f} "
               f"{over:10.2f} {1000 * over / n:21.2f} {r['events']:7d}  {r['event_storage']}")
-    for flags_name in ("defaults", "batched"):
+    for flags_name in ("dagster", "project"):
         sq, pq = results[("sqlite", flags_name)], results[("postgres", flags_name)]
         print(f"ratio postgres/sqlite, {flags_name}: materialize {pq['seconds'] / sq['seconds']:.2f}, overhead "
               f"{(pq['seconds'] - pq['body']) / (sq['seconds'] - sq['body']):.2f}")
     for store in ("sqlite", "postgres"):
-        d, b = results[(store, "defaults")], results[(store, "batched")]
-        print(f"{store}: batched/defaults: materialize {b['seconds'] / d['seconds']:.2f}, overhead "
+        d, b = results[(store, "dagster")], results[(store, "project")]
+        print(f"{store}: project/dagster: materialize {b['seconds'] / d['seconds']:.2f}, overhead "
               f"{(b['seconds'] - b['body']) / (d['seconds'] - d['body']):.2f}")
     print("events stored per run, by kind (kinds seen more than once):")
     for (store, flags_name), r in results.items():
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(r["kinds"].items()) if v > 1)
         print(f"  {store} {flags_name}: {kinds}")
-    print("batched = " + " ".join(f"{k}={v}" for k, v in FLAGS.items()))
+    print("project = the CLI's dagster.yaml (Postgres: instance.postgres_storage) and environment: "
+          + " ".join(f"{k}={v}" for k, v in ENVIRONMENT.items()))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import filelock
 import pyarrow.compute as pc
 
 from ..catalog import Dates, RecordError, ReportInstance, ReportSpec, plan
-from ..catalog.columnar import as_days, days_of, keep, page_arrays
+from ..catalog.columnar import as_days, days_of, in_days, keep, page_arrays, raw_days, same_day
 from ..catalog.fetch import FetchPlan
 from ..dates import utc_today
 from ..keap import KeapClient, KeapError, XmlRpcShutDown
@@ -203,20 +203,22 @@ def _stage_pages(instance: ReportInstance, fetch: FetchPlan, context: dg.AssetEx
                      + (f" for {len(fetch.targets)} target(s)" if spec.fan_out else "")
                      + (f" for {window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M} UTC" if is_range
                         else f" ({spec.dates.value})"))
-    wanted, outside = as_days(sorted(set(days))), 0
+    wanted, outside = in_days(days), 0
     day_column = spec.partition_field if any(c.name == spec.partition_field for c in fetch.columns) else None
     next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
     pages = fetch.pages((window.start, window.end) if is_range else None, days)
     for page_no, page in enumerate(pages, start=1):
         arrays = page_arrays(page, fetch.columns, spec.name)
         if not is_range:
-            row_days = as_days([days[0]] * len(page))
+            row_days = same_day(days[0], len(page))
         elif day_column is not None:  # the day from the typed column, in C++
             row_days = days_of(arrays[day_column])
-        else:
-            row_days = as_days([spec.partition_day(record) for record in page])
+        else:  # the day from the raw field, parsed by Arrow; a record without one is named below
+            row_days = raw_days(page, spec.partition_field or "")
+            if row_days is None:
+                row_days = as_days([spec.partition_day(record) for record in page])
         if is_range:
-            inside = pc.fill_null(pc.is_in(row_days, value_set=wanted), False)
+            inside = wanted(row_days)
             kept = pc.sum(inside).as_py() or 0
             if kept < len(page):  # e.g. a record stamped exactly at the window's end
                 if pc.sum(pc.is_null(row_days)).as_py():

@@ -3,6 +3,12 @@
 The warehouse then loads the file in one short transaction; fetching (minutes) never holds the
 DuckDB lock, which other processes need too.
 
+Pages wait in memory until :data:`FLUSH_ROWS` rows or :data:`FLUSH_BYTES` bytes of Arrow data have come,
+whichever is first, and are then written as one row group: a row group per 1,000-row page pays a row
+group's fixed costs a thousand rows at a time, and memory stays bounded by those two numbers, not by the
+report. Only the warehouse's load reads the file, whole: it carries no column statistics and no
+dictionary pages, which cost time to write and save nothing there.
+
 Each staging folder holds an ``owner.lock`` that its process keeps locked (``flock``) for as long as it
 lives; the kernel drops the lock when the process dies, however it dies. A folder whose lock can be
 taken therefore belongs to a dead run and is removed (:func:`remove_stale_staging`). The lock file is
@@ -41,6 +47,9 @@ OWNER_LOCK = "owner.lock"
 #: A folder with no owner lock is being created right now, or its creator died within microseconds of
 #: creating it: only the latter is still lock-less after this long.
 UNOWNED_GRACE_S = 3600
+#: A row group is written once this many rows, or this many bytes of Arrow data, are waiting.
+FLUSH_ROWS = 50_000
+FLUSH_BYTES = 32 * 1024 * 1024
 
 
 def _lock_as_owner(folder: Path) -> int:
@@ -86,7 +95,10 @@ class StagedRows:
         self._dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=folder))
         self._owner_fd: int | None = _lock_as_owner(self._dir)
         self.path = self._dir / "rows.parquet"
-        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(self.path, self.schema)
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(
+            self.path, self.schema, use_dictionary=False, write_statistics=False)
+        self._pending: list[pa.Table] = []
+        self._pending_rows = self._pending_bytes = 0
         self.rows_by_day: dict[date, int] = {}
 
     def add(self, rows: list[dict], day: date | list[date]) -> None:
@@ -100,7 +112,7 @@ class StagedRows:
             return
         days = day if isinstance(day, list) else [day] * size
         assert self._writer is not None, "staging is closed"
-        self._writer.write_table(pa.table({**columns, PARTITION_COLUMN: days}, schema=self.schema))
+        self._append(pa.table({**columns, PARTITION_COLUMN: days}, schema=self.schema))
         for d in days:
             self.rows_by_day[d] = self.rows_by_day.get(d, 0) + 1
 
@@ -110,9 +122,24 @@ class StagedRows:
             return
         assert self._writer is not None, "staging is closed"
         names = [name for name, _ in self.columns[:-1]]
-        self._writer.write_table(pa.Table.from_arrays([*(arrays[n] for n in names), days], schema=self.schema))
-        for entry in pc.value_counts(days).to_pylist():
-            self.rows_by_day[entry["values"]] = self.rows_by_day.get(entry["values"], 0) + entry["counts"]
+        self._append(pa.Table.from_arrays([*(arrays[n] for n in names), days], schema=self.schema))
+        counts = pc.value_counts(days)
+        for day, rows in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
+            self.rows_by_day[day] = self.rows_by_day.get(day, 0) + rows
+
+    def _append(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self._pending_bytes += table.nbytes
+        if self._pending_rows >= FLUSH_ROWS or self._pending_bytes >= FLUSH_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the waiting pages as one row group."""
+        if self._pending:
+            assert self._writer is not None, "staging is closed"
+            self._writer.write_table(pa.concat_tables(self._pending), row_group_size=self._pending_rows)
+            self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
 
     @property
     def total_rows(self) -> int:
@@ -120,6 +147,7 @@ class StagedRows:
 
     def close(self) -> Path:
         if self._writer is not None:
+            self._flush()
             self._writer.close()
             self._writer = None
         return self.path
@@ -128,6 +156,7 @@ class StagedRows:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._pending, self._pending_rows, self._pending_bytes = [], 0, 0  # the file goes: nothing to write
         self.close()
         shutil.rmtree(self._dir, ignore_errors=True)
         if self._owner_fd is not None:
