@@ -63,7 +63,7 @@ class WarehouseResource(dg.ConfigurableResource):
     path: str = DEFAULT_DUCKDB_PATH
     schema_name: str = "keap"
     # DuckDB's own cap while a partition is written; past it DuckDB spills to disk instead of growing.
-    memory_limit: str = "128MB"
+    memory_limit: str = "64MB"
 
     def get_warehouse(self) -> Warehouse:
         return Warehouse(self.path, schema=self.schema_name, memory_limit=self.memory_limit)

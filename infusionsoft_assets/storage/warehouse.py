@@ -48,7 +48,7 @@ def _ident(name: str) -> str:
 
 class Warehouse:
     def __init__(self, path: str | Path, schema: str = "keap", lock_timeout_s: float = 900,
-                 memory_limit: str = "128MB"):
+                 memory_limit: str = "64MB"):
         self.path = Path(path).expanduser()
         self.schema = schema
         # Bounded memory whatever the report's size: DuckDB spills past the limit instead of growing.
@@ -119,6 +119,9 @@ class Warehouse:
         fetched_at = fetched_at or loaded_at
         target = self.table(table)
         with self.connect() as conn:
+            # One thread: a load is one stream of staged rows, and each further thread holds buffers of its
+            # own outside memory_limit (~60 MB more peak RSS on a full history, and no faster).
+            conn.execute("SET threads = 1")
             conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(self.schema)}")
             self._ensure_table(conn, table, columns)
             conn.execute("BEGIN TRANSACTION")
