@@ -202,22 +202,11 @@ def _keyed_objects(lists: Sequence, key: str, slots: dict[str, list[tuple[str, s
     TypeError for a value that cannot be iterated or encoded."""
     key, targets, out = _keyed_targets(lists, key, slots)
     find, text = targets.get, str
-    if not take_texts:
-        for i, items in enumerate(lists):
-            if items:
-                for item in items:
-                    into = find(text(item.get(key)))
-                    if into is not None:
-                        for attribute, values in into:
-                            values[i] = item.get(attribute)
-        return out, None
-    texts: list = []
-    add, dumps, sort = texts.append, orjson.dumps, orjson.OPT_SORT_KEYS
+    texts: list | None = [] if take_texts else None
+    dumps, sort = orjson.dumps, orjson.OPT_SORT_KEYS
     for i, items in enumerate(lists):
-        if items is None:
-            add(None)
-            continue
-        add(dumps(items, option=sort))
+        if texts is not None:  # once per record; the items below are what costs
+            texts.append(None if items is None else dumps(items, option=sort))
         if items:
             for item in items:
                 into = find(text(item.get(key)))
