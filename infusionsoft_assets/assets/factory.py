@@ -6,6 +6,7 @@ page -> one transaction replaces the run's partitions -> checks read what was wr
 per partition, API calls, quota left, timing) on the materialization.
 """
 
+import contextlib
 import hashlib
 import json
 import time
@@ -18,6 +19,7 @@ import pyarrow.compute as pc
 
 from ..catalog import Dates, RecordError, ReportInstance, ReportSpec, plan
 from ..catalog.columnar import as_days, days_of, in_days, keep, page_arrays, raw_days, same_day
+from ..catalog.ahead import read_ahead
 from ..catalog.fetch import FetchPlan
 from ..dates import utc_today
 from ..keap import KeapClient, KeapError, XmlRpcShutDown
@@ -206,30 +208,33 @@ def _stage_pages(instance: ReportInstance, fetch: FetchPlan, context: dg.AssetEx
     wanted, outside = in_days(days), 0
     day_column = spec.partition_field if any(c.name == spec.partition_field for c in fetch.columns) else None
     next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
-    pages = fetch.pages((window.start, window.end) if is_range else None, days)
-    for page_no, page in enumerate(pages, start=1):
-        arrays = page_arrays(page, fetch.columns, spec.name)
-        if not is_range:
-            row_days = same_day(days[0], len(page))
-        elif day_column is not None:  # the day from the typed column, in C++
-            row_days = days_of(arrays[day_column])
-        else:  # the day from the raw field, parsed by Arrow; a record without one is named below
-            row_days = raw_days(page, spec.partition_field or "")
-            if row_days is None:
-                row_days = as_days([spec.partition_day(record) for record in page])
-        if is_range:
-            inside = wanted(row_days)
-            kept = pc.sum(inside).as_py() or 0
-            if kept < len(page):  # e.g. a record stamped exactly at the window's end
-                if pc.sum(pc.is_null(row_days)).as_py():
-                    spec.partition_day(page[pc.index(pc.is_null(row_days), True).as_py()])  # names the record
-                outside += len(page) - kept
-                arrays, row_days = keep(arrays, inside), pc.filter(row_days, inside)
-        staged.add_arrays(arrays, row_days)
-        if time.monotonic() >= next_progress:
-            next_progress = time.monotonic() + PROGRESS_EVERY_S
-            context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
-                             f"({client.stats.calls} API calls, {time.monotonic() - started:.0f} s)")
+    # The next page is fetched while this one is converted: Keap works on it meanwhile (catalog/ahead.py).
+    # Closed on the way out, whatever ends the loop: the reader then makes no further request.
+    with contextlib.closing(read_ahead(fetch.pages((window.start, window.end) if is_range else None,
+                                                   days))) as pages:
+        for page_no, page in enumerate(pages, start=1):
+            arrays = page_arrays(page, fetch.columns, spec.name)
+            if not is_range:
+                row_days = same_day(days[0], len(page))
+            elif day_column is not None:  # the day from the typed column, in C++
+                row_days = days_of(arrays[day_column])
+            else:  # the day from the raw field, parsed by Arrow; a record without one is named below
+                row_days = raw_days(page, spec.partition_field or "")
+                if row_days is None:
+                    row_days = as_days([spec.partition_day(record) for record in page])
+            if is_range:
+                inside = wanted(row_days)
+                kept = pc.sum(inside).as_py() or 0
+                if kept < len(page):  # e.g. a record stamped exactly at the window's end
+                    if pc.sum(pc.is_null(row_days)).as_py():
+                        spec.partition_day(page[pc.index(pc.is_null(row_days), True).as_py()])  # names the record
+                    outside += len(page) - kept
+                    arrays, row_days = keep(arrays, inside), pc.filter(row_days, inside)
+            staged.add_arrays(arrays, row_days)
+            if time.monotonic() >= next_progress:
+                next_progress = time.monotonic() + PROGRESS_EVERY_S
+                context.log.info(f"{where}: page {page_no}: {staged.total_rows} rows staged so far "
+                                 f"({client.stats.calls} API calls, {time.monotonic() - started:.0f} s)")
     return outside
 
 

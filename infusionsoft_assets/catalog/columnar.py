@@ -209,7 +209,10 @@ def _keyed_objects(lists: Sequence, key: str, slots: dict[str, list[tuple[str, s
             texts.append(None if items is None else dumps(items, option=sort))
         if items:
             for item in items:
-                into = find(text(item.get(key)))
+                value = item.get(key)
+                into = find(value)  # the wanted key values are text: a text value is looked up as it is
+                if into is None and value.__class__ is not str:
+                    into = find(text(value))
                 if into is not None:
                     for attribute, values in into:
                         values[i] = item.get(attribute)

@@ -42,6 +42,7 @@ ARROW_TYPES = {
     "BLOB": pa.binary(),
 }
 PARTITION_COLUMN = "_partition_date"
+_EPOCH = date(1970, 1, 1).toordinal()  # Arrow's date32 counts days from it
 PREFIX = "keap-stage-"
 OWNER_LOCK = "owner.lock"
 #: A folder with no owner lock is being created right now, or its creator died within microseconds of
@@ -104,7 +105,9 @@ class StagedRows:
             self.path, self.schema, use_dictionary=False, write_statistics=False)
         self._pending: list[pa.Table] = []
         self._pending_rows = self._pending_bytes = 0
-        self.rows_by_day: dict[date, int] = {}
+        #: rows per partition day, the day as Arrow's date32 value (days since 1970-01-01; None: no day)
+        self._day_counts: dict[int | None, int] = {}
+        self.total_rows = 0
 
     def add(self, rows: list[dict], day: date | list[date]) -> None:
         """Append one page of rows (dicts); ``day`` is one partition day for all rows, or one per row."""
@@ -117,9 +120,9 @@ class StagedRows:
             return
         days = day if isinstance(day, list) else [day] * size
         assert self._writer is not None, "staging is closed"
-        self._append(pa.table({**columns, PARTITION_COLUMN: days}, schema=self.schema))
-        for d in days:
-            self.rows_by_day[d] = self.rows_by_day.get(d, 0) + 1
+        table = pa.table({**columns, PARTITION_COLUMN: days}, schema=self.schema)
+        self._append(table)
+        self._count_days(table.column(PARTITION_COLUMN))
 
     def add_arrays(self, arrays: dict[str, "pa.Array"], days: "pa.Array") -> None:
         """Append one page given as typed Arrow arrays and the partition day of each row."""
@@ -128,9 +131,20 @@ class StagedRows:
         assert self._writer is not None, "staging is closed"
         names = [name for name, _ in self.columns[:-1]]
         self._append(pa.Table.from_arrays([*(arrays[n] for n in names), days], schema=self.schema))
-        counts = pc.value_counts(days)
+        self._count_days(days)
+
+    def _count_days(self, days: "pa.Array | pa.ChunkedArray") -> None:
+        # As whole numbers: a page's days as Python dates would cost about a microsecond each.
+        counts = pc.value_counts(days.cast(pa.int32()))
+        found = self._day_counts
         for day, rows in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()):
-            self.rows_by_day[day] = self.rows_by_day.get(day, 0) + rows
+            found[day] = found.get(day, 0) + rows
+        self.total_rows += len(days)
+
+    @property
+    def rows_by_day(self) -> dict[date | None, int]:
+        """Rows staged per partition day."""
+        return {None if day is None else date.fromordinal(_EPOCH + day): rows for day, rows in self._day_counts.items()}
 
     def _append(self, table: pa.Table) -> None:
         self._pending.append(table)
@@ -145,10 +159,6 @@ class StagedRows:
             assert self._writer is not None, "staging is closed"
             self._writer.write_table(pa.concat_tables(self._pending), row_group_size=self._pending_rows)
             self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.rows_by_day.values())
 
     def close(self) -> Path:
         if self._writer is not None:
