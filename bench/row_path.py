@@ -40,7 +40,6 @@ import orjson
 import pyarrow.compute as pc
 import requests
 
-from infusionsoft_assets.assets import factory as factory_module
 from infusionsoft_assets.assets.factory import _stage_pages
 from infusionsoft_assets.catalog import REPORTS_BY_NAME, Dates
 from infusionsoft_assets.catalog.columnar import as_days, days_of, keep, page_arrays
@@ -181,10 +180,8 @@ def staged_path(fetch, bodies: list[bytes], days: list[date], folder: Path) -> t
     return timer.spent, rows
 
 
-def factory_path(fetch, bodies: list[bytes], days: list[date], window, folder: Path, ahead: bool = True) -> float:
-    """The factory's own _stage_pages over the same pages (decode included), seconds. ``ahead=False``: with
-    its read-ahead replaced by reading in the loop's own thread (what reading ahead costs where, as here,
-    there is no wait for Keap to hide)."""
+def factory_path(fetch, bodies: list[bytes], days: list[date], window, folder: Path) -> float:
+    """The factory's own _stage_pages over the same pages (decode included), seconds."""
     spec = fetch.spec
 
     class Pages:
@@ -200,18 +197,11 @@ def factory_path(fetch, bodies: list[bytes], days: list[date], window, folder: P
     context = SimpleNamespace(log=quiet, partition_time_window=SimpleNamespace(start=window[0], end=window[1]))
     client = SimpleNamespace(stats=SimpleNamespace(calls=0))
     columns = [(c.name, c.duckdb_type) for c in fetch.columns]
-    shipped = getattr(factory_module, "read_ahead", None)
-    if not ahead and shipped is not None:
-        factory_module.read_ahead = lambda pages: iter(pages)
-    try:
-        t0 = clock()
-        with StagedRows(columns, folder=folder) as staged:
-            _stage_pages(SimpleNamespace(spec=spec), Pages, context, client, staged, days, "bench", t0)
-            staged.close()
-            return clock() - t0
-    finally:
-        if shipped is not None:
-            factory_module.read_ahead = shipped
+    t0 = clock()
+    with StagedRows(columns, folder=folder) as staged:
+        _stage_pages(SimpleNamespace(spec=spec), Pages, context, client, staged, days, "bench", t0)
+        staged.close()
+        return clock() - t0
 
 
 def best(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -244,7 +234,7 @@ def main() -> None:
         print(f"\n{name}: {len(bodies)} pages, {rows} rows, {len(fetch.columns)} columns, "
               f"{size / rows:.0f} bytes per row, window {START}..{today} ({len(days)} days); "
               f"{args.clock} time, best of {args.repeat}")
-        bare_or, bare_paused, bare_json, runs, factory, inline = [], [], [], [], [], []
+        bare_or, bare_paused, bare_json, runs, factory = [], [], [], [], []
         with tempfile.TemporaryDirectory() as tmp:
             for attempt in range(args.repeat):
                 gc.collect()
@@ -268,8 +258,6 @@ def main() -> None:
                 runs.append(spent)
                 gc.collect()
                 factory.append(factory_path(fetch, bodies, days, window, folder))
-                gc.collect()
-                inline.append(factory_path(fetch, bodies, days, window, folder, ahead=False))
         stages = best(runs)
         bare = min(bare_or)
         us = lambda seconds: seconds / rows * 1e6  # noqa: E731
@@ -292,8 +280,6 @@ def main() -> None:
              f"  ({(to_staged + stages['warehouse']) / bare:.2f}x bare orjson.loads)")
         line("factory _stage_pages (bytes -> staged)", min(factory),
              f"  ({min(factory) / bare:.2f}x bare orjson.loads)")
-        line("  the same, no read-ahead thread", min(inline),
-             f"  ({min(inline) / bare:.2f}x bare orjson.loads)")
 
 if __name__ == "__main__":
     main()

@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 
 from ..catalog import Dates, RecordError, ReportInstance, ReportSpec, plan
 from ..catalog.columnar import as_days, days_of, in_days, keep, page_arrays, raw_days, same_day
-from ..catalog.ahead import read_ahead
 from ..catalog.fetch import FetchPlan
 from ..dates import utc_today
 from ..keap import KeapClient, KeapError, XmlRpcShutDown
@@ -208,10 +207,9 @@ def _stage_pages(instance: ReportInstance, fetch: FetchPlan, context: dg.AssetEx
     wanted, outside = in_days(days), 0
     day_column = spec.partition_field if any(c.name == spec.partition_field for c in fetch.columns) else None
     next_progress = 0.0  # log the first page, then at most every PROGRESS_EVERY_S (each log is an event)
-    # The next page is fetched while this one is converted: Keap works on it meanwhile (catalog/ahead.py).
-    # Closed on the way out, whatever ends the loop: the reader then makes no further request.
-    with contextlib.closing(read_ahead(fetch.pages((window.start, window.end) if is_range else None,
-                                                   days))) as pages:
+    # The client asks for the next page while this one is converted (KeapClient.iter_v2_pages, ahead).
+    # Closed on the way out, whatever ends the loop: no further page is asked for.
+    with contextlib.closing(fetch.pages((window.start, window.end) if is_range else None, days)) as pages:
         for page_no, page in enumerate(pages, start=1):
             arrays = page_arrays(page, fetch.columns, spec.name)
             if not is_range:

@@ -83,6 +83,12 @@ class FetchPlan:
                 if spec.count_endpoint:
                     self._check_count(target, span, fetched)
 
+    @property
+    def reads_ahead(self) -> bool:
+        """Whether a list's next page may be requested while the caller works on the last one: not when the
+        pages' derivations make requests of their own (lookups, sums), so requests stay one at a time."""
+        return not (self.spec.lookups or self.spec.sums)
+
     def _source_pages(self, target: Any, window: tuple[datetime, datetime] | None) -> Iterator[list[dict]]:
         source, fan = self.spec.source, self.spec.fan_out
         values = {fan.as_: target} if fan and fan.bind == "path" else {}
@@ -120,7 +126,7 @@ class FetchPlan:
                 query.update({source.window[0]: v2_time(window[0]), source.window[1]: v2_time(window[1])})
             if fan and target is not None and fan.bind != "path":
                 query[fan.as_] = ",".join(map(str, target)) if isinstance(target, list) else target
-            yield from self.client.iter_v1_pages(endpoint, source.items_key, query)
+            yield from self.client.iter_v1_pages(endpoint, source.items_key, query, ahead=self.reads_ahead)
             return
         where = self._filter(source, target, window)
         if where:
@@ -128,7 +134,8 @@ class FetchPlan:
         if source.fields:
             query["fields"] = self.spec.fields_param()
         on_page = self._check_totals(endpoint, target) if self.spec.page_totals else None
-        yield from self.client.iter_v2_pages(endpoint, source.items_key, query, on_page=on_page)
+        yield from self.client.iter_v2_pages(endpoint, source.items_key, query, on_page=on_page,
+                                             ahead=self.reads_ahead)
 
     def _filter(self, source: RestList, target: Any, window: tuple[datetime, datetime] | None) -> str:
         """The v2 ``filter``: fixed clauses, the target's binding, the window."""
@@ -162,7 +169,8 @@ class FetchPlan:
             query["fields"] = ",".join(chosen)
         endpoint = fill(source.endpoint, {"report_id": target})
         row_number = 0
-        for page in self.client.iter_v2_pages(endpoint, "results", query, method="POST", token_key="page_token"):
+        for page in self.client.iter_v2_pages(endpoint, "results", query, method="POST", token_key="page_token",
+                                              ahead=self.reads_ahead):
             records = []
             for row in page:
                 row_number += 1
