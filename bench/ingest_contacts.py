@@ -2,9 +2,9 @@
 
 Against one sandbox (its own process, so it does not share our GIL) with --scale contacts, measured in
 this one run, for three cases: the last 30 days; the same with every page answered --latency seconds late
-(Keap's own pages take about a second; the sandbox's ``slow`` fault); and the full history (2015-01-01 to
-today, ~4,350 daily partitions in one single-run backfill, as `materialize contacts --start 2015-01-01
---end 0` does):
+(the sandbox's ``slow`` fault: Keap over the internet answers far slower than a sandbox on loopback); and
+the full history (2015-01-01 to today, ~4,350 daily partitions in one single-run backfill, as
+`materialize contacts --start 2015-01-01 --end 0` does):
   1. a bare `requests` loop over the same pages (same filter, fields, page size), JSON-decoded, after one
      untimed warm-up pass (the sandbox renders a record's JSON on first use), so every run meets a warm server;
   2. the `contacts` asset materialized through Dagster for the same window (one single run) on the instance
@@ -125,8 +125,8 @@ def run_child(code: str, args: list[str], env: dict, tmp: Path, python: str = sy
 def measure(sandbox, days: int | None, dlt_python: str | None, repeat: int = 1, latency: float = 0.0) -> dict:
     """One window: the bare loop and the materialization ``repeat`` times each, alternating (the best of each
     counts: a machine shared with other work only ever slows a run down), then dlt once. ``latency``: every
-    contacts page is answered that many seconds late (Keap's own pages take about a second), by the
-    sandbox's ``slow`` fault."""
+    contacts page is answered that many seconds late (Keap over the internet is far slower than loopback),
+    by the sandbox's ``slow`` fault."""
     first, last, params = window(days)
     key = sandbox.credentials.api_key
     bare_loop(sandbox.base_url, key, params)  # warm-up: the sandbox renders each record once, then caches

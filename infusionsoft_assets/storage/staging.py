@@ -144,7 +144,8 @@ class StagedRows:
     @property
     def rows_by_day(self) -> dict[date | None, int]:
         """Rows staged per partition day."""
-        return {None if day is None else date.fromordinal(_EPOCH + day): rows for day, rows in self._day_counts.items()}
+        return {None if day is None else date.fromordinal(_EPOCH + day): rows
+                for day, rows in self._day_counts.items()}
 
     def _append(self, table: pa.Table) -> None:
         self._pending.append(table)
